@@ -1,0 +1,83 @@
+/**
+ * Just enough of the wasm binary format to read (and, for pages that cannot
+ * use shared memory, rewrite) the module's memory import.
+ */
+
+/**
+ * @typedef {object} MemoryImport
+ * @property {string} module
+ * @property {string} name
+ * @property {number} minPages
+ * @property {number | null} maxPages
+ * @property {boolean} shared
+ * @property {number} flagsOffset   byte offset of the limits flags
+ */
+
+/**
+ * Finds the memory import of a module.
+ * @param {Uint8Array} bytes
+ * @returns {MemoryImport | null}
+ */
+export function readMemoryImport(bytes) {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    throw new Error("not a WebAssembly binary (bad magic number)");
+  }
+  let pos = 8;
+  const u32 = () => {
+    let result = 0, shift = 0, byte;
+    do {
+      byte = bytes[pos++];
+      result |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return result >>> 0;
+  };
+  const name = () => {
+    const len = u32();
+    const s = new TextDecoder().decode(bytes.subarray(pos, pos + len));
+    pos += len;
+    return s;
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = u32();
+    const end = pos + size;
+    if (id !== 2) { pos = end; continue; }
+    const count = u32();
+    for (let i = 0; i < count; i++) {
+      const module = name();
+      const field = name();
+      const kind = bytes[pos++];
+      if (kind === 0) { u32(); continue; } // function: type index
+      if (kind === 1) { pos++; limits(); continue; } // table: reftype + limits
+      if (kind === 3) { pos += 2; continue; } // global: valtype + mut
+      if (kind === 2) {
+        const flagsOffset = pos;
+        const l = limits();
+        return { module, name: field, ...l, flagsOffset };
+      }
+      throw new Error(`unsupported import kind ${kind}`);
+    }
+    return null;
+  }
+  return null;
+
+  function limits() {
+    const flags = bytes[pos++];
+    const minPages = u32();
+    const maxPages = flags & 1 ? u32() : null;
+    return { minPages, maxPages, shared: (flags & 2) !== 0 };
+  }
+}
+
+/**
+ * A copy of the module whose memory import is not shared, for pages without
+ * cross-origin isolation (where shared memory cannot be created).
+ * @param {Uint8Array} bytes
+ * @param {MemoryImport} imp
+ */
+export function withUnsharedMemory(bytes, imp) {
+  const copy = bytes.slice();
+  copy[imp.flagsOffset] &= ~2;
+  return copy;
+}
