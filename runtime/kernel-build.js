@@ -21,6 +21,8 @@ export const DEFAULT_MEMORY_LIMIT = 2 * 1024 * 1024 * 1024;
 /** Default reservation where memory cannot be shared (no cross-origin isolation). */
 export const DEFAULT_UNSHARED_RESERVE = 256 * 1024 * 1024;
 const FREED = -1;
+/** Collect before allocating once this much has been freed (and enough for the request). */
+const GC_MIN_GARBAGE = 1 << 20;
 const DISPOSE = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
 /**
@@ -127,6 +129,8 @@ export class KernelBuild {
     this.tempCount = 0;
     this.lastSize = memory.buffer.byteLength;
     this.collections = 0;
+    /** Bytes unpinned since the last collection (freed arrays, call temporaries). */
+    this.garbage = 0;
     /** @type {WeakSet<ArrayBufferLike>} buffers that are views of this memory */
     this.buffers = new WeakSet();
     this.finalizer = new FinalizationRegistry((/** @type {number} */ ptr) => {
@@ -164,6 +168,9 @@ export class KernelBuild {
     if (bytes > MAX_ARRAY_BYTES) {
       throw this.limitError(bytes, what, `a single array holds at most ${formatBytes(MAX_ARRAY_BYTES)}`);
     }
+    // Reuse what was freed before the allocator grows memory for it (the
+    // allocator grows by doubling, so growing first would never stop).
+    if (this.garbage >= GC_MIN_GARBAGE && this.garbage >= bytes) this.collect();
     let ptr = 0;
     for (let attempt = 0; attempt < 2 && !ptr; attempt++) {
       try {
@@ -226,14 +233,25 @@ export class KernelBuild {
     if (!this.live.delete(ptr)) return;
     if (!byteLength) byteLength = new Uint32Array(this.buffer(), ptr, 3)[2];
     this.liveBytes -= byteLength;
+    this.garbage += byteLength;
     this.exports.__unpin(ptr);
+    this.collectIfMuchGarbage();
   }
 
   /** Runs the collector now: frees kernel temporaries and freed arrays. */
   collect() {
     this.exports.__collect();
     this.collections++;
+    this.garbage = 0;
     this.lastSize = this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Collects once freed bytes reach a quarter of memory, so the allocator
+   * (which grows by doubling) finds room for kernel allocations without growing.
+   */
+  collectIfMuchGarbage() {
+    if (this.garbage >= GC_MIN_GARBAGE && this.garbage * 4 >= this.lastSize) this.collect();
   }
 
   /** Collects when memory grew since the last look: bounds memory without a collection per call. */
@@ -333,6 +351,7 @@ export class KernelBuild {
       const value = t[i], ptr = t[i + 1], view = t[i + 2];
       if (view) {
         value.set(view);
+        this.garbage += view.byteLength;
       } else {
         const words = new Uint32Array(this.buffer(), ptr, 3);
         words[1] = t[i + 3];
@@ -342,6 +361,7 @@ export class KernelBuild {
       t[i] = t[i + 2] = null;
     }
     this.maybeCollect();
+    this.collectIfMuchGarbage();
   }
 
   /**

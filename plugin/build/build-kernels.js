@@ -62,7 +62,9 @@ export async function buildKernels(options) {
   const base = nodePath.relative(cwd, commonDir(bases)).split(nodePath.sep).join("/");
   const outOf = (/** @type {string} */ rel) => (base && rel.startsWith(`${base}/`) ? rel.slice(base.length + 1) : rel);
   const kernels = compiled.kernels.map((k, index) => ({ ...k, index }));
-  const buildId = sha256(compiled.wasm).slice(0, 16);
+  // The id keys the runtime's one-instance-per-build cache: what changes the
+  // instance (the binary, the memory limit) changes the id.
+  const buildId = sha256(Buffer.concat([compiled.wasm, Buffer.from(`\0${options.memoryLimit ?? ""}`)])).slice(0, 16);
   const meta = {
     id: buildId,
     files: compiled.kernelFiles,

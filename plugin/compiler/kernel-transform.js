@@ -70,7 +70,7 @@ export function createKernelTransform(state) {
           } else if (isKernelFile) {
             rejectNonFunctionExport(state, source, statement);
           }
-          if (check) rewriteNode(statement, new Rewriter(state, path));
+          rewriteNode(statement, new Rewriter(state, path, check));
           prevEnd = statement.range.end;
         }
       }
@@ -159,11 +159,10 @@ function readKernel(state, source, decl, boundsCheck) {
 
 /** @param {TransformState} state @param {any} source @param {any} statement */
 function rejectNonFunctionExport(state, source, statement) {
+  const flags = statement.kind === NodeKind.Variable ? statement.declarations?.[0]?.flags : statement.flags;
   const exported =
     statement.kind === NodeKind.Export || statement.kind === NodeKind.ExportDefault ||
-    ((statement.kind === NodeKind.VariableDeclaration || statement.kind === NodeKind.Variable ||
-      statement.kind === NodeKind.ClassDeclaration || statement.kind === NodeKind.EnumDeclaration ||
-      statement.kind === NodeKind.NamespaceDeclaration) && typeof statement.is === "function" && statement.is(CommonFlags.Export));
+    (statement.kind !== NodeKind.FunctionDeclaration && typeof flags === "number" && (flags & CommonFlags.Export) !== 0);
   if (!exported) return;
   state.problems.push({
     path: source.normalizedPath,
@@ -195,10 +194,12 @@ function lineColumn(text, offset) {
 
 /** Rewrites element accesses of one source into checked-unchecked form. */
 class Rewriter {
-  /** @param {TransformState} state @param {string} path */
-  constructor(state, path) {
+  /** @param {TransformState} state @param {string} path @param {boolean} check */
+  constructor(state, path, check) {
     this.state = state;
     this.path = path;
+    /** false under `boundscheck=false`: accesses become plain `unchecked` ones. */
+    this.check = check;
     /** Count of accesses left as AssemblyScript's own checked access. */
     this.unrewritten = 0;
   }
@@ -266,6 +267,7 @@ function rewriteNode(node, rw) {
  * @returns {any}
  */
 function rewriteExpr(node, rw) {
+  if (!rw.check) return rewriteUnchecked(node, rw);
   // `a[i] = v`, `a[i] += v`, ...: the whole assignment goes under `unchecked`
   // (an element access that is a target cannot be wrapped on its own).
   if (node.kind === NodeKind.Binary && node.operator >= ASSIGN_FIRST && node.operator <= ASSIGN_LAST && isCheckable(node.left)) {
@@ -285,6 +287,27 @@ function rewriteExpr(node, rw) {
     rw.unrewritten++;
   }
   return node;
+}
+
+/**
+ * `boundscheck=false`: every element access and element assignment goes
+ * under `unchecked`, with no check at all.
+ * @param {any} node
+ * @param {Rewriter} rw
+ */
+function rewriteUnchecked(node, rw) {
+  const isTarget =
+    (node.kind === NodeKind.Binary && node.operator >= ASSIGN_FIRST && node.operator <= ASSIGN_LAST && node.left.kind === NodeKind.ElementAccess) ||
+    ((node.kind === NodeKind.UnaryPostfix || node.kind === NodeKind.UnaryPrefix) &&
+      (node.operator === Token.Plus_Plus || node.operator === Token.Minus_Minus) && node.operand.kind === NodeKind.ElementAccess);
+  if (isTarget) {
+    const target = node.kind === NodeKind.Binary ? node.left : node.operand;
+    rewriteNode(target, rw);
+    if (node.kind === NodeKind.Binary) node.right = rewriteExpr(node.right, rw);
+    return unchecked(node);
+  }
+  rewriteNode(node, rw);
+  return node.kind === NodeKind.ElementAccess ? unchecked(node) : node;
 }
 
 /**

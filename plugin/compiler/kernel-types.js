@@ -24,12 +24,12 @@
 
 /** @type {Record<string, ScalarType>} */
 export const SCALAR_TYPES = {
-  i8: { kind: "scalar", name: "i8", ts: "number", check: "(v << 24 >> 24) === v", expected: "an integer in [-128, 127] (i8)", fromWasm: "r << 24 >> 24" },
-  i16: { kind: "scalar", name: "i16", ts: "number", check: "(v << 16 >> 16) === v", expected: "an integer in [-32768, 32767] (i16)", fromWasm: "r << 16 >> 16" },
-  i32: { kind: "scalar", name: "i32", ts: "number", check: "(v | 0) === v", expected: "an integer in [-2^31, 2^31) (i32)" },
-  u8: { kind: "scalar", name: "u8", ts: "number", check: "(v & 0xff) === v", expected: "an integer in [0, 255] (u8)", fromWasm: "r & 0xff" },
-  u16: { kind: "scalar", name: "u16", ts: "number", check: "(v & 0xffff) === v", expected: "an integer in [0, 65535] (u16)", fromWasm: "r & 0xffff" },
-  u32: { kind: "scalar", name: "u32", ts: "number", check: "(v >>> 0) === v", expected: "an integer in [0, 2^32) (u32)", fromWasm: "r >>> 0" },
+  i8: { kind: "scalar", name: "i8", ts: "number", check: "typeof v === \"number\" && (v << 24 >> 24) === v", expected: "an integer in [-128, 127] (i8)", fromWasm: "r << 24 >> 24" },
+  i16: { kind: "scalar", name: "i16", ts: "number", check: "typeof v === \"number\" && (v << 16 >> 16) === v", expected: "an integer in [-32768, 32767] (i16)", fromWasm: "r << 16 >> 16" },
+  i32: { kind: "scalar", name: "i32", ts: "number", check: "typeof v === \"number\" && (v | 0) === v", expected: "an integer in [-2^31, 2^31) (i32)" },
+  u8: { kind: "scalar", name: "u8", ts: "number", check: "typeof v === \"number\" && (v & 0xff) === v", expected: "an integer in [0, 255] (u8)", fromWasm: "r & 0xff" },
+  u16: { kind: "scalar", name: "u16", ts: "number", check: "typeof v === \"number\" && (v & 0xffff) === v", expected: "an integer in [0, 65535] (u16)", fromWasm: "r & 0xffff" },
+  u32: { kind: "scalar", name: "u32", ts: "number", check: "typeof v === \"number\" && (v >>> 0) === v", expected: "an integer in [0, 2^32) (u32)", fromWasm: "r >>> 0" },
   i64: { kind: "scalar", name: "i64", ts: "bigint", check: "typeof v === \"bigint\" && BigInt.asIntN(64, v) === v", expected: "a bigint in [-2^63, 2^63) (i64)" },
   u64: { kind: "scalar", name: "u64", ts: "bigint", check: "typeof v === \"bigint\" && BigInt.asUintN(64, v) === v", expected: "a bigint in [0, 2^64) (u64)", fromWasm: "BigInt.asUintN(64, r)" },
   f32: { kind: "scalar", name: "f32", ts: "number", check: "typeof v === \"number\"", expected: "a number (f32)" },
