@@ -1,0 +1,112 @@
+// The kernel transform: inline bounds checks keep every access safe and
+// located, in every syntactic form; directives switch them off per file or
+// per function.
+import { describe, it, expect, beforeAll } from "vitest";
+import { buildProject, importBuilt } from "./support/build-fixture.js";
+
+const SOURCE = `
+class Grid {
+  data: Float64Array;
+  constructor(n: i32) { this.data = new Float64Array(n); }
+  get(i: i32): f64 { return this.data[i]; }
+}
+
+export function gather(x: Float64Array, idx: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < idx.length; i++) out[i] = x[idx[i]];
+}
+export function addInto(x: Float64Array, i: i32, v: f64): f64 {
+  x[i] += v;
+  return x[i];
+}
+export function bump(x: Int32Array, i: i32): i32 {
+  x[i]++;
+  return ++x[i];
+}
+export function fieldAccess(n: i32, i: i32): f64 {
+  const g = new Grid(n);
+  return g.get(i);
+}
+function pick(x: Float64Array): Float64Array { return x; }
+export function callResult(x: Float64Array, i: i32): f64 {
+  return pick(x)[i];
+}
+// @tskern boundscheck=false
+export function fast(x: Float64Array, i: i32): f64 {
+  return x[i];
+}
+export function slow(x: Float64Array, i: i32): f64 {
+  return x[i];
+}
+`;
+
+let k, rt;
+beforeAll(async () => {
+  const built = await buildProject("transform", { sources: { "kernels/t.kernel.ts": SOURCE } });
+  if (!built.result.ok) throw new Error(built.errors);
+  k = await importBuilt(built.outDir, "t.kernel.js");
+  rt = await import("../runtime/index.js");
+});
+
+/** 1-based line:column of the n-th occurrence of `needle` in SOURCE. */
+function at(needle, nth = 0) {
+  let offset = -1;
+  for (let i = 0; i <= nth; i++) offset = SOURCE.indexOf(needle, offset + 1);
+  const before = SOURCE.slice(0, offset).split("\n");
+  return `${before.length}:${before.at(-1).length + 1}`;
+}
+
+const err = (fn) => {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return null;
+};
+
+describe("inline bounds checks", () => {
+  it("nested index expressions check both accesses, each at its own column", () => {
+    const x = new Float64Array([10, 20, 30]);
+    const out = new Float64Array(2);
+    k.gather(x, new Int32Array([2, 0]), out);
+    expect([...out]).toEqual([30, 10]);
+    const e = err(() => k.gather(x, new Int32Array([0, 3]), out));
+    expect(e.message).toContain(`index 3 out of bounds for length 3 at kernels/t.kernel.ts:${at("x[idx[i]]")}`);
+    const e2 = err(() => k.gather(x, new Int32Array([0, 1, 2]), out));
+    expect(e2.message).toContain(`index 2 out of bounds for length 2 at kernels/t.kernel.ts:${at("out[i] =")}`);
+  });
+  it("compound assignment and ++ are checked and still correct", () => {
+    const x = new Float64Array([1, 2]);
+    expect(k.addInto(x, 1, 5)).toBe(7);
+    expect(err(() => k.addInto(x, 2, 1)).code).toBe("TSK201");
+    const y = new Int32Array([0, 0]);
+    expect(k.bump(y, 0)).toBe(2);
+    expect(err(() => k.bump(y, 5)).message).toContain(`bump: index 5 out of bounds for length 2 at kernels/t.kernel.ts:${at("x[i]++")}`);
+  });
+  it("field access `this.data[i]` in a helper class is checked", () => {
+    expect(k.fieldAccess(4, 3)).toBe(0);
+    expect(err(() => k.fieldAccess(4, 4)).message).toContain(`index 4 out of bounds for length 4 at kernels/t.kernel.ts:${at("this.data[i]")}`);
+  });
+  it("an access we cannot rewrite keeps AssemblyScript's own check (still a KernelError)", () => {
+    const x = new Float64Array(2);
+    const e = err(() => k.callResult(x, 2));
+    expect(e).toBeInstanceOf(rt.KernelError);
+    expect(e.message).toContain("callResult");
+  });
+  it("boundscheck=false applies to the function below it only", () => {
+    const x = rt.alloc(Float64Array, 2);
+    expect(err(() => k.fast(x, 2))).toBeNull();
+    expect(err(() => k.slow(x, 2)).code).toBe("TSK201");
+  });
+});
+
+describe("the build option boundsCheck: false", () => {
+  it("turns every check off unless a directive turns it on", async () => {
+    const src = "export function f(x: Float64Array, i: i32): f64 { return x[i]; }\n// @tskern boundscheck=true\nexport function g(x: Float64Array, i: i32): f64 { return x[i]; }\n";
+    const built = await buildProject("nocheck", { sources: { "kernels/n.kernel.ts": src }, options: { boundsCheck: false } });
+    const n = await importBuilt(built.outDir, "n.kernel.js");
+    const x = rt.alloc(Float64Array, 2, { build: rt.builds().at(-1) });
+    expect(err(() => n.f(x, 2))).toBeNull();
+    expect(err(() => n.g(x, 2)).code).toBe("TSK201");
+  });
+});
