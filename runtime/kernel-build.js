@@ -41,6 +41,7 @@ const DISPOSE = Symbol.dispose ?? Symbol.for("Symbol.dispose");
  * @property {string[]} files              kernel source paths
  * @property {KernelMeta[]} kernels        indexed by the bindings
  * @property {Array<[string, number, number]>} locations  bounds-check sites
+ * @property {{ files: string[], pc: number[] }} [traps]   wasm offset -> source (see plugin/compiler/trap-locations.js)
  * @property {number} [memoryLimit]        bytes
  */
 
@@ -419,8 +420,32 @@ export class KernelBuild {
    * @param {Error} error @param {KernelMeta} kernel
    */
   locateTrap(error, kernel) {
+    const table = this.meta.traps;
+    const stack = String(error.stack ?? "");
+    if (table && table.pc.length) {
+      // Innermost first: the first frame that maps to kernel source wins.
+      for (const m of stack.matchAll(/wasm-function\[\d+\]:0x([0-9a-f]+)/g)) {
+        const at = lookupPc(table, parseInt(m[1], 16));
+        if (at) return at;
+      }
+    }
     return { path: kernel.file, line: kernel.line, column: kernel.column };
   }
+}
+
+/**
+ * The kernel-source location of a wasm byte offset, or null in library code.
+ * @param {{ files: string[], pc: number[] }} table @param {number} offset
+ */
+function lookupPc(table, offset) {
+  const pc = table.pc;
+  let lo = 0, hi = pc.length / 4 - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (pc[mid * 4] <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  if (found < 0 || pc[found * 4 + 1] < 0) return null;
+  return { path: table.files[pc[found * 4 + 1]], line: pc[found * 4 + 2], column: pc[found * 4 + 3] };
 }
 
 /** @param {string} type */

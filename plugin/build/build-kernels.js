@@ -18,6 +18,7 @@ import { generateKernelDts } from "../bindings/dts-module.js";
 import { findKernelFiles, commonDir } from "./find-kernels.js";
 import { runtimeBundle } from "./runtime-bundle.js";
 import { makeDiagnostic } from "../compiler/diagnostics.js";
+import { trapLocationTable } from "../compiler/trap-locations.js";
 
 export const BUILD_MODULE = "tskern-build.js";
 export const RUNTIME_MODULE = "tskern-runtime.js";
@@ -70,6 +71,7 @@ export async function buildKernels(options) {
     files: compiled.kernelFiles,
     kernels: kernels.map((k) => ({ name: k.name, file: k.file, line: k.line, column: k.column, params: k.params, result: k.result })),
     locations: compiled.locations,
+    traps: compiled.sourceMap ? trapLocationTable(compiled.sourceMap) : { files: [], pc: [] },
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
   };
   const version = COMPILER_VERSIONS.tskern;
