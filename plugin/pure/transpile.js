@@ -516,7 +516,7 @@ function numericAliases(statements) {
  */
 function applyEdits(text, edits) {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.rank - b.rank);
-  /** Copied stretches: [output offset, original offset, length]. */
+  /** @type {Array<[number, number, number]>} copied stretches: [output offset, original offset, length] */
   const copies = [];
   let out = "";
   let cursor = 0;
