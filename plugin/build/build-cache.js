@@ -172,15 +172,6 @@ export async function writeEntry(dir, key, files, meta = null) {
   return { key, dir: entryDir, files: buffers, paths, meta };
 }
 
-/**
- * Removes an entry (used when it is found stale).
- * @param {string} dir
- * @param {string} key
- */
-export async function removeEntry(dir, key) {
-  await rm(nodePath.join(dir, checkKey(key)), { recursive: true, force: true });
-}
-
 /** @param {string} path @param {Buffer} data */
 async function atomicWrite(path, data) {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
@@ -193,8 +184,11 @@ async function atomicWrite(path, data) {
   }
 }
 
-/** @param {Uint8Array | string} data */
-function sha256(data) {
+/**
+ * Hex sha256 of a file's contents (cheap to import, unlike build-kernels.js).
+ * @param {Uint8Array | string} data
+ */
+export function sha256(data) {
   return createHash("sha256").update(data).digest("hex");
 }
 

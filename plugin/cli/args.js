@@ -1,0 +1,181 @@
+/**
+ * The CLI's command line: usage text and a small argv parser (`--opt value`,
+ * `--opt=value`, `--no-flag`, `--` ends options). Parsing never prints or
+ * exits; problems come back as a `UsageError`.
+ */
+
+export const COMMANDS = ["build", "check", "annotate", "bench"];
+/** Commands named in the design but not shipped yet. */
+export const PLANNED = { annotate: "an annotated source view of each kernel", bench: "kernel benchmarks against plain JS and native code" };
+
+export const USAGE = `Usage: tskern <command> [options]
+
+Commands:
+  build <files|dirs...>     compile *.kernel.ts files into --outDir: NAME.kernel.js,
+                            NAME.kernel.d.ts, tskern.wasm, tskern-build.js,
+                            tskern-runtime.js and tskern-manifest.json
+  check <files|dirs...>     rebuild in memory and fail if --outDir differs (for CI)
+  annotate                  planned, not available in this version
+  bench                     planned, not available in this version
+
+Options for build and check:
+  --outDir <dir>            output directory (default: dist)
+  --root <dir>              build root: must contain every kernel file; paths in
+                            errors and the manifest are relative to it
+                            (default: the current directory)
+  --boundscheck=false       compile without bounds checks (release builds);
+  --no-boundscheck          same; a \`// @tskern boundscheck=\` directive in a file wins
+  --runtime-import <spec>   import the runtime from <spec> (e.g. tskern/runtime)
+                            instead of writing tskern-runtime.js
+  --memory-limit <size>     default kernel memory limit, e.g. 512MiB or 4GiB
+                            (64KiB to 4GiB; default 2GiB)
+  --quiet, -q               print only errors and warnings
+
+General:
+  --help, -h                print this help
+  --version                 print the tskern, AssemblyScript and Binaryen versions
+
+Exit codes: 0 success, 1 compile errors or check differences, 2 usage errors.
+
+Examples:
+  tskern build kernels --outDir dist
+  tskern build kernels --outDir dist --no-boundscheck --memory-limit 4GiB
+  tskern check kernels --outDir dist
+`;
+
+/** A mistake on the command line (exit code 2). */
+export class UsageError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * @typedef {object} ParsedArgs
+ * @property {"help" | "version" | string | null} command   null when none was given
+ * @property {string[]} inputs
+ * @property {string} outDir
+ * @property {string | null} root
+ * @property {boolean} boundsCheck
+ * @property {string | undefined} runtimeImport
+ * @property {number | undefined} memoryLimit   bytes
+ * @property {boolean} quiet
+ */
+
+/** Options that take a value; the key is the canonical name. */
+const VALUE_OPTIONS = {
+  outDir: ["--outDir", "--outdir", "--out-dir"],
+  root: ["--root"],
+  runtimeImport: ["--runtime-import"],
+  memoryLimit: ["--memory-limit"],
+};
+
+/**
+ * Parses the arguments after `tskern`.
+ * @param {string[]} argv
+ * @returns {ParsedArgs}
+ * @throws {UsageError}
+ */
+export function parseArgs(argv) {
+  /** @type {ParsedArgs} */
+  const parsed = { command: null, inputs: [], outDir: "dist", root: null, boundsCheck: true, runtimeImport: undefined, memoryLimit: undefined, quiet: false };
+  let help = false;
+  let version = false;
+  let optionsDone = false;
+  /** @type {string[]} */
+  const positionals = [];
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsDone || !arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      optionsDone = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : undefined;
+    const noValue = () => {
+      if (inline !== undefined) throw new UsageError(`option '${name}' takes no value (got '${arg}')`);
+    };
+
+    if (name === "--help" || name === "-h") { noValue(); help = true; continue; }
+    if (name === "--version") { noValue(); version = true; continue; }
+    if (name === "--quiet" || name === "-q") { noValue(); parsed.quiet = true; continue; }
+    if (name === "--no-boundscheck") { noValue(); parsed.boundsCheck = false; continue; }
+    if (name === "--boundscheck") {
+      let value = inline;
+      if (value === undefined && /^(true|false)$/.test(argv[i + 1] ?? "")) value = argv[++i];
+      parsed.boundsCheck = value === undefined ? true : parseBoolean(name, value);
+      continue;
+    }
+    const key = /** @type {keyof typeof VALUE_OPTIONS | undefined} */ (
+      Object.keys(VALUE_OPTIONS).find((k) => VALUE_OPTIONS[/** @type {keyof typeof VALUE_OPTIONS} */ (k)].includes(name)));
+    if (key) {
+      let value = inline;
+      if (value === undefined) {
+        const next = argv[i + 1];
+        if (next === undefined || (next.startsWith("-") && next !== "-")) throw new UsageError(`option '${name}' needs a value, e.g. ${example(key)}`);
+        value = next;
+        i++;
+      }
+      if (value === "") throw new UsageError(`option '${name}' needs a value, e.g. ${example(key)}`);
+      if (key === "memoryLimit") parsed.memoryLimit = parseSize(name, value);
+      else parsed[key] = value;
+      continue;
+    }
+    throw new UsageError(`unknown option '${name}'${suggest(name)}`);
+  }
+
+  if (help) return { ...parsed, command: "help" };
+  if (version) return { ...parsed, command: "version" };
+  parsed.command = positionals.shift() ?? null;
+  parsed.inputs = positionals;
+  if (parsed.command === "help") return parsed;
+  if (parsed.command !== null && !COMMANDS.includes(parsed.command)) {
+    throw new UsageError(`unknown command '${parsed.command}'; commands are ${COMMANDS.join(", ")}`);
+  }
+  return parsed;
+}
+
+/**
+ * Parses a size such as `512MiB`, `4GiB`, `65536` (bytes). K, M and G are
+ * binary (1024-based) with or without `iB`/`B`, as for TSKERN_MEMORY_LIMIT.
+ * @param {string} option   for the error message
+ * @param {string} value
+ * @returns {number} bytes
+ * @throws {UsageError}
+ */
+export function parseSize(option, value) {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|[kmg](?:i?b)?)?$/i.exec(value.trim());
+  const unit = (m?.[2] ?? "b").toLowerCase()[0];
+  const bytes = m ? Math.floor(Number(m[1]) * (unit === "g" ? 2 ** 30 : unit === "m" ? 2 ** 20 : unit === "k" ? 2 ** 10 : 1)) : NaN;
+  if (!(bytes >= 2 ** 16 && bytes <= 2 ** 32)) {
+    throw new UsageError(`${option} '${value}' is not a size between 64KiB and 4GiB; write e.g. 512MiB or 4GiB`);
+  }
+  return bytes;
+}
+
+/** @param {string} option @param {string} value */
+function parseBoolean(option, value) {
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new UsageError(`${option} takes true or false, not '${value}'`);
+}
+
+/** @param {string} key */
+function example(key) {
+  return { outDir: "--outDir dist", root: "--root .", runtimeImport: "--runtime-import tskern/runtime", memoryLimit: "--memory-limit 512MiB" }[key];
+}
+
+/** @param {string} name */
+function suggest(name) {
+  const known = ["--outDir", "--root", "--boundscheck", "--no-boundscheck", "--runtime-import", "--memory-limit", "--quiet", "--help", "--version"];
+  const close = known.find((k) => k.toLowerCase().replace(/-/g, "") === name.toLowerCase().replace(/-/g, ""));
+  return close ? `; did you mean '${close}'?` : "";
+}
