@@ -12,12 +12,11 @@
  * same entry at once each rename complete files, so either result is whole.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import nodePath from "node:path";
-import { fileURLToPath } from "node:url";
+import { COMPILER_VERSIONS } from "../compiler/versions.js";
 
 /** Bump when the entry layout changes; old entries then read as misses. */
 export const CACHE_FORMAT = 1;
@@ -58,26 +57,13 @@ export function findPackageRoot(dir) {
   }
 }
 
-/** @type {Readonly<Record<string, string>> | null} */
-let versions = null;
-
 /**
- * The versions that define compiler output (same values as
- * `COMPILER_VERSIONS` in compiler/compile.js), read from package.json files
- * so that a cache hit need not load the compiler (about a second).
+ * The versions that define compiler output (compiler/versions.js reads them
+ * from package.json files, so a cache hit need not load the compiler).
  * @returns {Readonly<{ tskern: string, assemblyscript: string, binaryen: string }>}
  */
 export function toolVersions() {
-  if (!versions) {
-    const require = createRequire(new URL("../compiler/compile.js", import.meta.url));
-    const version = (/** @type {string} */ path) => JSON.parse(readFileSync(path, "utf8")).version;
-    versions = Object.freeze({
-      tskern: version(fileURLToPath(new URL("../../package.json", import.meta.url))),
-      assemblyscript: version(require.resolve("assemblyscript/package.json")),
-      binaryen: version(require.resolve("binaryen/package.json")),
-    });
-  }
-  return /** @type {any} */ (versions);
+  return COMPILER_VERSIONS;
 }
 
 /**

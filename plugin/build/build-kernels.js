@@ -9,7 +9,7 @@
  *   tskern-manifest.json                every input and output with its sha256
  */
 import { createHash } from "node:crypto";
-import { mkdir, writeFile, readFile } from "node:fs/promises";
+import { mkdir, writeFile, readFile, rename, rm } from "node:fs/promises";
 import nodePath from "node:path";
 import { compileKernels, COMPILER_VERSIONS } from "../compiler/compile.js";
 import { WASM_FILE } from "../compiler/codegen-options.js";
@@ -57,6 +57,9 @@ export async function buildKernels(options) {
     return { ok: false, diagnostics, outputs: [], files: [], manifest: null };
   }
   const boundsCheck = options.boundsCheck ?? true;
+  if (options.memoryLimit !== undefined && !(Number.isInteger(options.memoryLimit) && options.memoryLimit >= 65536 && options.memoryLimit <= 2 ** 32)) {
+    throw new RangeError(`buildKernels: memoryLimit must be a whole number of bytes from 64 KiB to 4 GiB, got ${options.memoryLimit}`);
+  }
   const compiled = await compileKernels({ root: cwd, files, boundsCheck });
   if (!compiled.ok || !compiled.wasm) return { ok: false, diagnostics: compiled.diagnostics, outputs: [], files: [], manifest: null };
 
@@ -113,10 +116,32 @@ export async function buildKernels(options) {
  * @param {BuildResult["outputs"]} outputs
  */
 export async function writeOutputs(outDir, outputs) {
+  // Outputs of the previous build that this one no longer produces (a kernel
+  // file deleted or renamed) would otherwise linger: the old manifest names them.
+  const previous = await readManifestOutputs(outDir);
+  const current = new Set(outputs.map((o) => o.path));
   for (const o of outputs) {
     const target = nodePath.join(outDir, o.path);
     await mkdir(nodePath.dirname(target), { recursive: true });
-    await writeFile(target, o.contents);
+    // Write beside, then rename: a reader never sees a half-written file.
+    const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(temp, o.contents);
+    await rename(temp, target);
+  }
+  for (const stale of previous) {
+    if (!current.has(stale)) await rm(nodePath.join(outDir, stale), { force: true });
+  }
+}
+
+/** Output paths listed in outDir's manifest, if any. @param {string} outDir @returns {Promise<string[]>} */
+async function readManifestOutputs(outDir) {
+  try {
+    const manifest = JSON.parse(await readFile(nodePath.join(outDir, MANIFEST), "utf8"));
+    return (manifest.outputs ?? [])
+      .map((/** @type {{ path: string }} */ o) => o.path)
+      .filter((/** @type {string} */ p) => typeof p === "string" && !p.startsWith("/") && !p.split("/").includes(".."));
+  } catch {
+    return [];
   }
 }
 

@@ -4,10 +4,8 @@
  * data. Nothing here writes to disk or exits the process.
  */
 import { readFile as fsReadFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import nodePath from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import asc from "assemblyscript/asc";
 import { Node } from "assemblyscript";
 import { ascArguments, ENTRY_FILE, LIB_DIR, WASM_FILE } from "./codegen-options.js";
@@ -17,12 +15,7 @@ import { makeDiagnostic, lineColumnAt } from "./diagnostics.js";
 const LIB_PATH = fileURLToPath(new URL("./aslib/", import.meta.url));
 const LIB_FILES = ["tskern.ts"];
 
-/** Versions that define the output; part of every cache key and manifest. */
-export const COMPILER_VERSIONS = Object.freeze({
-  tskern: JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version,
-  assemblyscript: asc.version,
-  binaryen: JSON.parse(readFileSync(createRequire(import.meta.url).resolve("binaryen/package.json"), "utf8")).version,
-});
+export { COMPILER_VERSIONS } from "./versions.js";
 
 /**
  * @typedef {import("./kernel-transform.js").KernelInfo} KernelInfo
@@ -94,7 +87,7 @@ async function compileNow(options) {
       diagnostics.push(makeDiagnostic({ code: "TSK106", path: file, message: `Kernel file '${file}' is outside the build root '${root}'. Run the build from a directory that contains it, or pass --root.` }));
       continue;
     }
-    if (!rel.endsWith(".ts")) {
+    if (!rel.endsWith(".kernel.ts")) {
       diagnostics.push(makeDiagnostic({ code: "TSK105", path: rel, message: `Kernel file '${rel}' must end in .kernel.ts.` }));
       continue;
     }
