@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Builds in tests cache into a scratch directory, never the repo's node_modules/.cache.
+    env: { TSKERN_CACHE_DIR: "tests/.tmp/cache" },
   },
 });

@@ -10,8 +10,9 @@ import { buildOf } from "./kernel-build.js";
 import { codedError } from "./errors.js";
 
 export { KernelError, RUNTIME_CODES } from "./errors.js";
-export { loadBuild } from "./load-build.js";
+export { loadBuild, retireBuild } from "./load-build.js";
 export { KernelBuild, DEFAULT_MEMORY_LIMIT } from "./kernel-build.js";
+export { configurePool, closePool, workerPool } from "./worker-pool.js";
 
 /** @typedef {import("./kernel-build.js").KernelBuild} KernelBuild */
 

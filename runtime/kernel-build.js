@@ -14,6 +14,7 @@ import { KernelError, codedError } from "./errors.js";
 import { readMemoryImport, withUnsharedMemory } from "./wasm-binary.js";
 import { createImports, checkImports } from "./wasm-imports.js";
 import { sharedState } from "./shared-state.js";
+import { runParallel } from "./worker-pool.js";
 
 const PAGE = 65536;
 /** Default memory limit: 2 GiB. */
@@ -74,7 +75,7 @@ export class KernelBuild {
    */
   static async instantiate(bytes, meta, options = {}) {
     const imp = readMemoryImport(bytes);
-    if (!imp) throw new Error(`tskern build ${meta.id}: the module has no memory import; was it built by tskern?`);
+    if (!imp) throw new Error(`tskern build ${meta.id}: the wasm module has no memory import, so tskern did not build it (or another version did). Rebuild with 'tskern build': tskern.wasm and tskern-build.js must come from the same build`);
     const limit = clampLimit(options.memoryLimit ?? envLimit() ?? meta.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const shared = options.shared ?? canShareMemory();
     let memory;
@@ -99,6 +100,7 @@ export class KernelBuild {
     checkImports(module, host.imports);
     const instance = await WebAssembly.instantiate(module, host.imports);
     self = new KernelBuild(meta, instance, memory, shared, shared ? limit : memory.buffer.byteLength, module);
+    self.bytes = moduleBytes; // workers of the parallel pool instantiate a variant (runtime/worker-pool.js)
     return self;
   }
 
@@ -220,7 +222,7 @@ export class KernelBuild {
    */
   free(array) {
     const ptr = array?.[this.S];
-    if (ptr === FREED) throw codedError(Error, "TSK203", "free: this array was already freed");
+    if (ptr === FREED) throw codedError(Error, "TSK203", "free: this array was already freed. Free each array once (a `using` declaration frees it when its block ends)");
     if (!(ptr > 0)) {
       throw codedError(Error, "TSK204", "free: this array was not allocated by this tskern build's alloc (plain arrays and subarrays need no free)");
     }
@@ -310,7 +312,7 @@ export class KernelBuild {
       throw codedError(TypeError, "TSK209", `${kernel.name}: parameter '${param.name}' expects a ${Ctor.name}, got ${describe(value)}`);
     }
     if (value[this.S] === FREED) {
-      throw codedError(Error, "TSK202", `${kernel.name}: parameter '${param.name}' is an array that was already freed`);
+      throw codedError(Error, "TSK202", `${kernel.name}: parameter '${param.name}' is an array that was already freed. Pass a live array: free it only after its last use, or allocate a new one`);
     }
     for (let i = 0; i < this.tempCount; i += 4) if (this.temps[i] === value) return this.temps[i + 1];
     const buffer = value.buffer;
@@ -390,48 +392,96 @@ export class KernelBuild {
     const kernel = this.meta.kernels[k];
     if (error instanceof KernelError) {
       error.kernel = kernel.name;
+      if (error.path.startsWith("~lib/")) {
+        // Aborted inside the standard library with no kernel frame to name: point at the kernel.
+        error.message += ` in kernel '${kernel.name}' declared at ${kernel.file}:${kernel.line}:${kernel.column} (the exact line is not known)`;
+        error.path = kernel.file;
+        error.line = kernel.line;
+        error.column = kernel.column;
+      }
       error.message = `${kernel.name}: ${error.message}`;
       return error;
     }
     if (error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message))) {
       const at = this.locateTrap(error, kernel);
-      return new KernelError(`${kernel.name}: ${error.message} at ${at.path}:${at.line}:${at.column}`, {
-        code: "TSK206", kernel: kernel.name, ...at, cause: error,
+      const where = at.exact ? `at ${at.path}:${at.line}:${at.column}` : `in kernel '${kernel.name}' declared at ${at.path}:${at.line}:${at.column} (the exact line is not known)`;
+      const hint = TRAP_HINTS.find(([re]) => re.test(error.message))?.[1];
+      return new KernelError(`${kernel.name}: ${error.message} ${where}${hint ? `. ${hint}` : ""}`, {
+        code: "TSK206", kernel: kernel.name, path: at.path, line: at.line, column: at.column, cause: error,
       });
     }
     return error;
   }
 
+  /**
+   * `kernel.parallel(total, ...rest)` of a `// @tskern parallel` kernel: [0, total) in chunks on the worker pool.
+   * @param {number} k @param {number} total @param {unknown[]} rest @param {Function} serial  the kernel's binding
+   */
+  parallel(k, total, rest, serial) {
+    return runParallel(this, k, total, rest, serial);
+  }
+
   /** @param {number} loc @param {number} index @param {number} length */
   outOfBoundsError(loc, index, length) {
     const [path, line, column] = this.meta.locations[loc] ?? ["?", 0, 0];
-    return new KernelError(`index ${index} out of bounds for length ${length} at ${path}:${line}:${column}`, { code: "TSK201", path, line, column });
+    const valid = length > 0 ? `valid indices are 0 to ${length - 1}` : "the array is empty";
+    return new KernelError(`index ${index} out of bounds for length ${length} at ${path}:${line}:${column} (${valid}). Check the index expression and the loop bound against the array's length`, { code: "TSK201", path, line, column });
   }
 
-  /** @param {string} message @param {string} file @param {number} line @param {number} column */
-  abortError(message, file, line, column) {
+  /** @param {string} message @param {string} file @param {number} line @param {number} column @param {string} [stack] where it happened (a worker's) */
+  abortError(message, file, line, column, stack = String(new Error().stack ?? "")) {
     const path = file.replace(/^\.\//, "");
+    if (path.startsWith("~lib/")) {
+      // AssemblyScript's standard library aborted (its own index check on an
+      // access tskern could not rewrite, an invalid length, ...): name the
+      // kernel line below it on the stack when there is one.
+      const code = /index out of range/i.test(message) ? "TSK201" : "TSK205";
+      const at = this.locateStack(stack);
+      const text = `${message || "abort"} (raised in AssemblyScript's ${path}:${line}:${column})`;
+      return at ? new KernelError(`${text} at ${at.path}:${at.line}:${at.column}`, { code, ...at }) : new KernelError(text, { code, path, line, column });
+    }
     return new KernelError(`${message || "abort"} at ${path}:${line}:${column}`, { code: "TSK205", path, line, column });
   }
 
   /**
-   * Where a trap happened: the kernel source function named in the wasm
-   * frame, else the kernel's declaration.
+   * Where a trap happened: the kernel source line of the innermost wasm
+   * frame that maps to one (`exact`), else the kernel's declaration.
    * @param {Error} error @param {KernelMeta} kernel
+   * @returns {{ path: string, line: number, column: number, exact: boolean }}
    */
   locateTrap(error, kernel) {
+    const at = this.locateStack(String(error.stack ?? ""));
+    return at ? { ...at, exact: true } : { path: kernel.file, line: kernel.line, column: kernel.column, exact: false };
+  }
+
+  /**
+   * The kernel source location of the innermost wasm frame of a stack that maps to one.
+   * @param {string} stack
+   */
+  locateStack(stack) {
     const table = this.meta.traps;
-    const stack = String(error.stack ?? "");
-    if (table && table.pc.length) {
-      // Innermost first: the first frame that maps to kernel source wins.
-      for (const m of stack.matchAll(/wasm-function\[\d+\]:0x([0-9a-f]+)/g)) {
-        const at = lookupPc(table, parseInt(m[1], 16));
-        if (at) return at;
-      }
+    if (!table || !table.pc.length) return null;
+    for (const m of stack.matchAll(/wasm-function\[\d+\]:0x([0-9a-f]+)/g)) {
+      const at = lookupPc(table, parseInt(m[1], 16));
+      if (at) return at;
     }
-    return { path: kernel.file, line: kernel.line, column: kernel.column };
+    return null;
   }
 }
+
+/**
+ * What to do about a WebAssembly trap, by V8's message.
+ * @type {Array<[RegExp, string]>}
+ */
+const TRAP_HINTS = [
+  [/^unreachable/, "The kernel executed `unreachable()`, or code it calls reached a state it rules out; check the values that lead there"],
+  [/divide by zero|remainder by zero/, "Integer division or remainder by zero traps in WebAssembly; check the divisor before dividing"],
+  [/divide result unrepresentable/, "The integer division overflows (the minimum value divided by -1); check the operands"],
+  [/float unrepresentable/, "A float that is NaN, infinite or out of range was converted to an integer; check it before converting"],
+  [/memory access out of bounds/, "A load or store outside kernel memory: an `unchecked` access or raw `load`/`store` with a bad index. Rebuild with bounds checks on to find the access"],
+  [/call stack/i, "The recursion is too deep; bound it or rewrite it as a loop"],
+  [/table index|signature mismatch|null function/, "An indirect call went to a missing function or one of the wrong type"],
+];
 
 /**
  * The kernel-source location of a wasm byte offset, or null in library code.

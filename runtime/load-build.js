@@ -27,6 +27,29 @@ export function loadBuild(source, meta, options) {
   return pending;
 }
 
+/**
+ * Retires a build that a newer one replaces (a dev server's hot update of a
+ * kernel): `replacement` takes its place in `builds()`, so `alloc` without
+ * `{ build }` uses it if the old one was the default, and loading the old id
+ * again instantiates it afresh. Arrays of the retired build stay valid and
+ * keep working with the kernels that were loaded with it.
+ * @param {KernelBuild} build
+ * @param {KernelBuild} [replacement]
+ */
+export function retireBuild(build, replacement) {
+  const state = sharedState();
+  const at = state.builds.indexOf(build);
+  if (at < 0) return;
+  state.loading.delete(build.id);
+  const moved = replacement ? state.builds.indexOf(replacement) : -1;
+  if (moved > at) {
+    state.builds.splice(moved, 1);
+    state.builds.splice(at, 1, /** @type {KernelBuild} */ (replacement));
+  } else {
+    state.builds.splice(at, 1);
+  }
+}
+
 /** @param {URL | string | Uint8Array | ArrayBuffer} source @returns {Promise<Uint8Array>} */
 async function readBytes(source) {
   if (source instanceof Uint8Array) return source;

@@ -10,6 +10,9 @@ import { main } from "../plugin/cli/main.js";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const SCRATCH = nodePath.join(REPO, "tests", ".tmp", `cli-${process.pid}-${Date.now().toString(36)}`);
+// A cache of this run's own (not the repo's node_modules/.cache), so first builds compile.
+process.env.TSKERN_CACHE_DIR = nodePath.join(SCRATCH, "cache");
+delete process.env.TSKERN_NO_CACHE;
 
 const VEC = `// Vector kernels.
 export function dot(x: Float64Array, y: Float64Array): f64 {
@@ -182,6 +185,12 @@ describe("tskern usage errors", () => {
     expect(size.code).toBe(2);
     expect(size.stderr).toContain("--memory-limit 'lots' is not a size");
     expect((await run(["build", "k", "--boundscheck=maybe"], SCRATCH)).code).toBe(2);
+    const level = await run(["build", "k", "--optimize-level", "5"], SCRATCH);
+    expect(level.code).toBe(2);
+    expect(level.stderr).toContain("--optimize-level takes 0, 1, 2 or 3, not '5'");
+    const watchCheck = await run(["check", "k", "--watch"], SCRATCH);
+    expect(watchCheck.code).toBe(2);
+    expect(watchCheck.stderr).toContain("--watch works with 'tskern build', not 'check'");
   });
 
   it("names a missing input", async () => {
@@ -193,17 +202,18 @@ describe("tskern usage errors", () => {
     expect(none.stderr).toContain("no kernel files or directories given");
   });
 
-  it("prints help, version, and that annotate and bench are planned", async () => {
+  it("prints help, version, and that bench is planned", async () => {
     const help = await run(["--help"], SCRATCH);
     expect(help.code).toBe(0);
-    for (const word of ["build", "check", "annotate", "bench", "--outDir", "--boundscheck", "--runtime-import", "--memory-limit", "--quiet"]) {
+    for (const word of ["build", "check", "cache clean", "cache dir", "annotate", "bench", "--outDir", "--boundscheck", "--runtime-import", "--memory-limit",
+      "--optimize-level", "--no-cache", "--watch", "--quiet", "TSKERN_CACHE_DIR", "TSKERN_CACHE_MAX_BYTES"]) {
       expect(help.stdout).toContain(word);
     }
     expect((await run(["build", "-h"], SCRATCH)).stdout).toBe(help.stdout);
     const version = await run(["--version"], SCRATCH);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^tskern \d+\.\d+\.\d+ \(AssemblyScript \d/);
-    for (const cmd of ["annotate", "bench"]) {
+    for (const cmd of ["bench"]) {
       const r = await run([cmd, "kernels"], SCRATCH);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`tskern ${cmd} is not available in this version`);
@@ -269,5 +279,27 @@ describe("bin.js", () => {
     expect(error.stderr).toMatch(/^k\/broken\.kernel\.ts:2:\d+: error /m);
     expect(error.stdout).toBe("");
     expect(await exists(nodePath.join(dir, "dist"))).toBe(false);
+  });
+});
+
+describe("tskern annotate", () => {
+  it("writes the report for one kernel file and prints where", async () => {
+    const dir = await project("annotate", { "k/vec.kernel.ts": VEC });
+    const r = await run(["annotate", "k/vec.kernel.ts", "-o", "report.html"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("wrote report.html");
+    const html = await readFile(nodePath.join(dir, "report.html"), "utf8");
+    expect(html).toContain("export function dot");
+  });
+  it("a kernel that does not compile: exit 1, located error, no report", async () => {
+    const dir = await project("annotate-bad", { "k/bad.kernel.ts": "export function f(x: i32): i32 { return x +; }\n" });
+    const r = await run(["annotate", "k/bad.kernel.ts", "-o", "report.html"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/k\/bad\.kernel\.ts:1:\d+: error/);
+    await expect(readFile(nodePath.join(dir, "report.html"))).rejects.toThrow();
+  });
+  it("two files or none: usage error", async () => {
+    expect((await run(["annotate", "a.kernel.ts", "b.kernel.ts"], REPO)).code).toBe(2);
+    expect((await run(["annotate"], REPO)).code).toBe(2);
   });
 });

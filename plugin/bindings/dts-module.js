@@ -16,6 +16,11 @@ export function generateKernelDts({ file, kernels, version }) {
       `/** \`${k.name}(${k.params.map((p) => `${p.name}: ${p.type}`).join(", ")}): ${k.result}\`, from ${k.file}:${k.line} */`,
       `export declare function ${k.name}(${params}): ${tsType(k.result)};`,
     );
+    // `// @tskern parallel`: [0, total) over the worker pool (runtime/worker-pool.js).
+    if (k.parallel) {
+      const rest = k.params.slice(2).map((p) => `, ${p.name}: ${tsType(p.type)}`).join("");
+      out.push(`export declare namespace ${k.name} {`, `  /** Runs \`${k.name}(start, end, ...)\` over [0, total) in chunks on the worker pool; resolves when all are done. */`, `  function parallel(total: number${rest}): Promise<void>;`, "}");
+    }
   }
   if (!kernels.length) out.push("export {};");
   return out.join("\n") + "\n";

@@ -66,6 +66,8 @@ function kernelFunction(k) {
     "  }",
     "}",
   );
+  // `// @tskern parallel`: [0, total) split over the worker pool (runtime/worker-pool.js).
+  if (k.parallel) lines.push(`${k.name}.parallel = (total, ...rest) => $.parallel(${k.index}, total, rest, ${k.name});`);
   return lines;
 }
 

@@ -4,9 +4,11 @@
  * exits; problems come back as a `UsageError`.
  */
 
-export const COMMANDS = ["build", "check", "annotate", "bench"];
+export const COMMANDS = ["build", "check", "cache", "annotate", "bench"];
+/** `tskern cache <subcommand>` */
+export const CACHE_COMMANDS = ["dir", "info", "clean"];
 /** Commands named in the design but not shipped yet. */
-export const PLANNED = { annotate: "an annotated source view of each kernel", bench: "kernel benchmarks against plain JS and native code" };
+export const PLANNED = { bench: "kernel benchmarks against plain JS and native code (use npm run bench in a tskern checkout)" };
 
 export const USAGE = `Usage: tskern <command> [options]
 
@@ -14,8 +16,14 @@ Commands:
   build <files|dirs...>     compile *.kernel.ts files into --outDir: NAME.kernel.js,
                             NAME.kernel.d.ts, tskern.wasm, tskern-build.js,
                             tskern-runtime.js and tskern-manifest.json
-  check <files|dirs...>     rebuild in memory and fail if --outDir differs (for CI)
-  annotate                  planned, not available in this version
+  check <files|dirs...>     rebuild in memory and fail if --outDir differs (for CI);
+                            always compiles (never reads the cache)
+  cache dir                 print the build cache's location
+  cache info                print its location, entries, size and limits
+  cache clean               remove every cache entry
+  annotate <file> [-o out]  write an HTML report of the kernel: per-line wasm cost,
+                            bounds checks, allocations, conversions, lint hints
+                            (default out: NAME.kernel.html next to the kernel)
   bench                     planned, not available in this version
 
 Options for build and check:
@@ -29,6 +37,13 @@ Options for build and check:
                             instead of writing tskern-runtime.js
   --memory-limit <size>     default kernel memory limit, e.g. 512MiB or 4GiB
                             (64KiB to 4GiB; default 2GiB)
+  --optimize-level <0-3>    Binaryen optimization level (default 3); lower
+                            compiles faster and runs slower (see README, Watch)
+  --no-cache                compile even if the cache has this build, and do
+                            not store it (also: TSKERN_NO_CACHE=1)
+  --watch, -w               build, then rebuild whenever a kernel file or a file
+                            it imports changes; errors are printed and the
+                            last good output stays in --outDir (build only)
   --quiet, -q               print only errors and warnings
 
 General:
@@ -41,6 +56,14 @@ Examples:
   tskern build kernels --outDir dist
   tskern build kernels --outDir dist --no-boundscheck --memory-limit 4GiB
   tskern check kernels --outDir dist
+  tskern build kernels --outDir dist --watch
+
+Environment:
+  TSKERN_CACHE_DIR          cache location (default node_modules/.cache/tskern)
+  TSKERN_CACHE_MAX_BYTES    cache size bound, e.g. 1GiB (default 256MiB)
+  TSKERN_CACHE_MAX_ENTRIES  cache entry bound (default 200)
+  TSKERN_NO_CACHE=1         never use the cache
+  TSKERN_DEBUG=1            log cache hits and misses to stderr
 `;
 
 /** A mistake on the command line (exit code 2). */
@@ -62,6 +85,10 @@ export class UsageError extends Error {
  * @property {string | undefined} runtimeImport
  * @property {number | undefined} memoryLimit   bytes
  * @property {boolean} quiet
+ * @property {string | undefined} out   annotate: the report path
+ * @property {boolean} cache                    false: --no-cache
+ * @property {boolean} watch
+ * @property {number | undefined} optimizeLevel
  */
 
 /** Options that take a value; the key is the canonical name. */
@@ -70,6 +97,8 @@ const VALUE_OPTIONS = {
   root: ["--root"],
   runtimeImport: ["--runtime-import"],
   memoryLimit: ["--memory-limit"],
+  optimizeLevel: ["--optimize-level"],
+  out: ["-o", "--out"],
 };
 
 /**
@@ -80,7 +109,10 @@ const VALUE_OPTIONS = {
  */
 export function parseArgs(argv) {
   /** @type {ParsedArgs} */
-  const parsed = { command: null, inputs: [], outDir: "dist", root: null, boundsCheck: true, runtimeImport: undefined, memoryLimit: undefined, quiet: false };
+  const parsed = {
+    command: null, inputs: [], outDir: "dist", root: null, boundsCheck: true, runtimeImport: undefined, memoryLimit: undefined, quiet: false,
+    cache: true, watch: false, optimizeLevel: undefined, out: undefined,
+  };
   let help = false;
   let version = false;
   let optionsDone = false;
@@ -108,6 +140,9 @@ export function parseArgs(argv) {
     if (name === "--version") { noValue(); version = true; continue; }
     if (name === "--quiet" || name === "-q") { noValue(); parsed.quiet = true; continue; }
     if (name === "--no-boundscheck") { noValue(); parsed.boundsCheck = false; continue; }
+    if (name === "--no-cache") { noValue(); parsed.cache = false; continue; }
+    if (name === "--cache") { noValue(); parsed.cache = true; continue; }
+    if (name === "--watch" || name === "-w") { noValue(); parsed.watch = true; continue; }
     if (name === "--boundscheck") {
       let value = inline;
       if (value === undefined && /^(true|false)$/.test(argv[i + 1] ?? "")) value = argv[++i];
@@ -126,6 +161,7 @@ export function parseArgs(argv) {
       }
       if (value === "") throw new UsageError(`option '${name}' needs a value, e.g. ${example(key)}`);
       if (key === "memoryLimit") parsed.memoryLimit = parseSize(name, value);
+      else if (key === "optimizeLevel") parsed.optimizeLevel = parseLevel(name, value);
       else parsed[key] = value;
       continue;
     }
@@ -139,6 +175,15 @@ export function parseArgs(argv) {
   if (parsed.command === "help") return parsed;
   if (parsed.command !== null && !COMMANDS.includes(parsed.command)) {
     throw new UsageError(`unknown command '${parsed.command}'; commands are ${COMMANDS.join(", ")}`);
+  }
+  if (parsed.watch && parsed.command !== "build") {
+    throw new UsageError(`--watch works with 'tskern build', not '${parsed.command}'`);
+  }
+  if (parsed.command === "cache") {
+    const sub = parsed.inputs[0];
+    if (!sub || parsed.inputs.length > 1 || !CACHE_COMMANDS.includes(sub)) {
+      throw new UsageError(`'tskern cache' takes one of ${CACHE_COMMANDS.join(", ")}${sub ? `, not '${parsed.inputs.join(" ")}'` : ""}`);
+    }
   }
   return parsed;
 }
@@ -162,6 +207,12 @@ export function parseSize(option, value) {
 }
 
 /** @param {string} option @param {string} value */
+function parseLevel(option, value) {
+  if (!/^[0-3]$/.test(value)) throw new UsageError(`${option} takes 0, 1, 2 or 3, not '${value}'`);
+  return Number(value);
+}
+
+/** @param {string} option @param {string} value */
 function parseBoolean(option, value) {
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
@@ -170,12 +221,12 @@ function parseBoolean(option, value) {
 
 /** @param {string} key */
 function example(key) {
-  return { outDir: "--outDir dist", root: "--root .", runtimeImport: "--runtime-import tskern/runtime", memoryLimit: "--memory-limit 512MiB" }[key];
+  return { outDir: "--outDir dist", root: "--root .", runtimeImport: "--runtime-import tskern/runtime", memoryLimit: "--memory-limit 512MiB", optimizeLevel: "--optimize-level 3", out: "-o report.html" }[key];
 }
 
 /** @param {string} name */
 function suggest(name) {
-  const known = ["--outDir", "--root", "--boundscheck", "--no-boundscheck", "--runtime-import", "--memory-limit", "--quiet", "--help", "--version"];
+  const known = ["-o", "--out", "--outDir", "--root", "--boundscheck", "--no-boundscheck", "--runtime-import", "--memory-limit", "--optimize-level", "--no-cache", "--watch", "--quiet", "--help", "--version"];
   const close = known.find((k) => k.toLowerCase().replace(/-/g, "") === name.toLowerCase().replace(/-/g, ""));
   return close ? `; did you mean '${close}'?` : "";
 }

@@ -12,13 +12,15 @@ import { PLANNED, USAGE, UsageError, parseArgs } from "./args.js";
  * @property {Writable} [stdout]  default process.stdout
  * @property {Writable} [stderr]  default process.stderr
  * @property {string} [cwd]       default process.cwd()
+ * @property {AbortSignal} [signal]  stops `build --watch` (bin.js aborts it on SIGINT/SIGTERM); main then returns 0
  */
 
 /**
  * Runs `tskern <argv...>`.
  * @param {string[]} argv   the arguments after `tskern`
  * @param {CliIO} [io]
- * @returns {Promise<number>} 0 ok, 1 compile errors or check differences, 2 usage errors
+ * @returns {Promise<number>} 0 ok, 1 compile errors or check differences, 2 usage errors;
+ *   with --watch, 0 when the signal stops it
  */
 export async function main(argv, io = {}) {
   const out = lineWriter(io.stdout ?? process.stdout);
@@ -47,7 +49,16 @@ export async function main(argv, io = {}) {
     case null:
       err(USAGE.trimEnd());
       return 2;
-    case "annotate":
+    case "cache":
+      return cache(args, cwd, out, err);
+    case "annotate": {
+      const { annotateCommand } = await import("../annotate/command.js");
+      if (args.inputs.length > 1) {
+        err(`tskern annotate: one kernel file at a time, got ${args.inputs.length}. Run 'tskern --help' for usage.`);
+        return 2;
+      }
+      return annotateCommand({ file: args.inputs[0], out: args.out, cwd, boundsCheck: args.boundsCheck }, { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr });
+    }
     case "bench":
       err(`tskern ${args.command} is not available in this version of tskern: it is planned (${PLANNED[args.command]}).`);
       return 2;
@@ -58,7 +69,8 @@ export async function main(argv, io = {}) {
     return 2;
   }
   try {
-    return args.command === "build" ? await build(args, cwd, out, err) : await check(args, argv, cwd, out, err);
+    if (args.command === "build") return args.watch ? await watch(args, cwd, out, err, io.signal) : (await build(args, cwd, out, err)).code;
+    return await check(args, argv, cwd, out, err);
   } catch (error) {
     err(`tskern ${args.command}: internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report this with the command line and the kernel sources.`);
     return 1;
@@ -71,8 +83,10 @@ export async function main(argv, io = {}) {
  */
 
 /**
- * `tskern build`: compiles, then writes the outputs (only if there are no errors).
+ * `tskern build`: compiles (or takes the build from the cache), then writes
+ * the outputs (only if there are no errors).
  * @param {ParsedArgs} args @param {string} cwd @param {Print} out @param {Print} err
+ * @returns {Promise<{ code: number, inputs: Array<{ path: string, sha256: string }> }>} inputs: absolute paths
  */
 async function build(args, cwd, out, err) {
   const started = performance.now();
@@ -81,18 +95,20 @@ async function build(args, cwd, out, err) {
   const outDir = nodePath.resolve(cwd, args.outDir);
   const shown = `${displayPath(cwd, outDir)}/`;
 
-  const result = await buildKernels(buildOptions(args, cwd));
+  const options = buildOptions(args, cwd, err);
+  const result = await buildKernels(options);
+  const inputs = (result.inputs ?? []).map((i) => ({ path: nodePath.resolve(options.cwd ?? cwd, i.path), sha256: i.sha256 }));
   for (const d of result.diagnostics) err(`${formatDiagnostic(d)}\n`);
   if (!result.ok) {
-    err(`tskern build: ${countErrors(result.diagnostics)}; nothing was written to ${shown}`);
-    return 1;
+    err(`tskern build: ${countErrors(result.diagnostics)}; nothing was written to ${shown}${args.watch ? "; waiting for changes" : ""}`);
+    return { code: 1, inputs };
   }
   try {
     await writeOutputs(outDir, result.outputs);
   } catch (error) {
     const e = /** @type {NodeJS.ErrnoException} */ (error);
     err(`tskern build: cannot write ${e.path ?? shown} (${e.code ?? e.message}). Check that ${shown} is a writable directory, or pass another --outDir.`);
-    return 1;
+    return { code: 1, inputs };
   }
 
   const kernelCount = result.files.reduce((n, f) => n + f.kernels.length, 0);
@@ -103,8 +119,40 @@ async function build(args, cwd, out, err) {
         out(`[${i + 1}/${total}] ${f.file} -> ${shown}${f.out} (${plural(f.kernels.length, "kernel")})`);
       });
     }
-    out(`built ${plural(kernelCount, "kernel")} from ${plural(total, "file")} into ${shown} in ${Math.round(performance.now() - started)} ms`);
+    const cached = result.fromCache ? " (from cache)" : "";
+    out(`built ${plural(kernelCount, "kernel")} from ${plural(total, "file")} into ${shown} in ${Math.round(performance.now() - started)} ms${cached}`);
   }
+  return { code: 0, inputs };
+}
+
+/**
+ * `tskern build --watch`: builds, then rebuilds on every change to a kernel
+ * file or a file it imports, until `signal` aborts. A failed build prints its
+ * errors and leaves outDir as it was; the next good save recovers.
+ * @param {ParsedArgs} args @param {string} cwd @param {Print} out @param {Print} err @param {AbortSignal} [signal]
+ */
+async function watch(args, cwd, out, err, signal) {
+  const { watchBuilds } = await import("./watch.js");
+  await watchBuilds({
+    roots: args.inputs.map((i) => nodePath.resolve(cwd, i)),
+    outDir: nodePath.resolve(cwd, args.outDir),
+    signal,
+    build: async () => {
+      try {
+        return (await build(args, cwd, out, err)).inputs;
+      } catch (error) {
+        // Keep watching: the next save may fix whatever this was.
+        err(`tskern build: internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report this with the command line and the kernel sources.`);
+        return [];
+      }
+    },
+    onWatching: ({ files, polling }) => {
+      if (!args.quiet) out(`watching ${plural(files, "file")} for changes${polling ? " (polling)" : ""}; press Ctrl-C to stop`);
+    },
+    onChange: (path, how) => {
+      if (!args.quiet) out(`${how}: ${displayPath(cwd, path)}; rebuilding`);
+    },
+  });
   return 0;
 }
 
@@ -118,7 +166,8 @@ async function check(args, argv, cwd, out, err) {
   const outDir = nodePath.resolve(cwd, args.outDir);
   const shown = `${displayPath(cwd, outDir)}/`;
 
-  const result = await buildKernels(buildOptions(args, cwd));
+  // A check compiles: it verifies committed artifacts, so it trusts nothing on disk, the cache included.
+  const result = await buildKernels({ ...buildOptions(args, cwd, err), cache: false });
   for (const d of result.diagnostics) err(`${formatDiagnostic(d)}\n`);
   if (!result.ok) {
     err(`tskern check: the kernels do not compile (${countErrors(result.diagnostics)}), so ${shown} cannot be checked`);
@@ -140,11 +189,12 @@ async function check(args, argv, cwd, out, err) {
 }
 
 /**
- * @param {ParsedArgs} args @param {string} cwd
+ * @param {ParsedArgs} args @param {string} cwd @param {Print} err
  * @returns {import("../build/build-kernels.js").BuildOptions}
  */
-function buildOptions(args, cwd) {
+function buildOptions(args, cwd, err) {
   const root = nodePath.resolve(cwd, args.root ?? ".");
+  const debug = /^(1|true|yes)$/i.test(process.env.TSKERN_DEBUG ?? "");
   return {
     // Inputs are given relative to the current directory; the build resolves them against its root.
     inputs: args.inputs.map((i) => (root === cwd ? i : nodePath.relative(root, nodePath.resolve(cwd, i)) || ".")),
@@ -152,7 +202,57 @@ function buildOptions(args, cwd) {
     boundsCheck: args.boundsCheck,
     ...(args.runtimeImport ? { runtimeImport: args.runtimeImport } : {}),
     ...(args.memoryLimit ? { memoryLimit: args.memoryLimit } : {}),
+    ...(args.optimizeLevel !== undefined ? { optimizeLevel: args.optimizeLevel } : {}),
+    ...(args.cache ? {} : { cache: false }),
+    ...(debug ? { log: (/** @type {string} */ message) => err(`tskern: ${message}`) } : {}),
   };
+}
+
+/**
+ * `tskern cache dir|info|clean`: the cache of the project at --root (or the
+ * current directory), or $TSKERN_CACHE_DIR.
+ * @param {ParsedArgs} args @param {string} cwd @param {Print} out @param {Print} err
+ */
+async function cache(args, cwd, out, err) {
+  const { cacheDir, cacheLimits, cleanCache, listCache } = await import("../build/build-cache.js");
+  const dir = cacheDir(nodePath.resolve(cwd, args.root ?? "."));
+  const sub = args.inputs[0];
+  try {
+    if (sub === "dir") {
+      out(dir);
+    } else if (sub === "info") {
+      const listing = await listCache(dir);
+      const limits = cacheLimits();
+      out(`${dir}: ${entries(listing.entries.length)}, ${formatBytes(listing.bytes)} ` +
+        `(limits: ${limits.maxEntries} entries, ${formatBytes(limits.maxBytes)}; least recently used entries go first)`);
+    } else {
+      const { removed, bytes } = await cleanCache(dir);
+      if (!args.quiet) out(`removed ${entries(removed)} (${formatBytes(bytes)}) from ${dir}`);
+    }
+    return 0;
+  } catch (error) {
+    const e = /** @type {NodeJS.ErrnoException} */ (error);
+    err(`tskern cache ${sub}: cannot read or change ${e.path ?? dir} (${e.code ?? e.message})`);
+    return 1;
+  }
+}
+
+/** @param {number} n */
+function entries(n) {
+  return `${n} ${n === 1 ? "entry" : "entries"}`;
+}
+
+/** @param {number} bytes */
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** @param {import("../compiler/diagnostics.js").Diagnostic[]} diagnostics */

@@ -28,6 +28,9 @@ export { COMPILER_VERSIONS } from "./versions.js";
  * @property {string} [root]             paths in output are relative to it (default: cwd)
  * @property {boolean} [boundsCheck]     default true; `// @tskern boundscheck=` overrides
  * @property {number} [optimizeLevel]    0-3, default 3
+ * @property {boolean} [optimizeKernels] default true: tskern's loop optimizations (bounds-check
+ *                                       elimination, index arithmetic, vectorization); false builds
+ *                                       the plain inline-checked reference (differential tests)
  * @property {(absPath: string) => Promise<string | null>} [readFile]  for tests and dev servers
  */
 
@@ -40,7 +43,18 @@ export { COMPILER_VERSIONS } from "./versions.js";
  * @property {KernelInfo[]} kernels
  * @property {string[]} kernelFiles             relative paths, in input order
  * @property {Array<[string, number, number]>} locations  bounds-check id -> [path, line, column]
+ * @property {Optimization[]} optimizations     what the optimizer did and why not, by source location
  * @property {Array<{ path: string, text: string }>} inputs  every user source read
+ */
+
+/**
+ * @typedef {object} Optimization
+ * @property {string} path
+ * @property {number} line
+ * @property {number} column
+ * @property {string} kind     "versioned" (a loop whose checks were proved away), "vectorized", "strength-reduced",
+ *                             "checked" (an access that keeps its check), "scalar" (a loop not vectorized), "function"
+ * @property {string} message  what was done, or why not
  */
 
 let queue = Promise.resolve();
@@ -73,6 +87,7 @@ async function compileNow(options) {
     kernels: [],
     kernelFiles,
     locations: [],
+    optimizations: [],
     inputs: [...texts].map(([path, text]) => ({ path, text })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     ...extra,
   });
@@ -112,6 +127,8 @@ async function compileNow(options) {
   const state = {
     kernelFiles: new Set(kernelFiles.map((f) => f.replace(/\.ts$/, ""))),
     boundsCheck: options.boundsCheck ?? true,
+    optimize: options.optimizeKernels ?? true,
+    notes: [],
     exportPrefix: (path) => prefixes.get(path) ?? "",
     kernels: [],
     locations: [],
@@ -184,6 +201,23 @@ async function compileNow(options) {
       const { line, column } = lineColumnAt(texts.get(path) ?? "", offset);
       return [path, line, column];
     }),
+    optimizations: dedupeNotes(state.notes.map((n) => ({ path: n.path, ...lineColumnAt(texts.get(n.path) ?? "", n.start), kind: n.kind, message: n.message })))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column)),
+  });
+}
+
+/**
+ * One entry per location and message (a loop copied by versioning is
+ * reported once).
+ * @param {Optimization[]} notes
+ */
+function dedupeNotes(notes) {
+  const seen = new Set();
+  return notes.filter((n) => {
+    const key = `${n.path}:${n.line}:${n.column}:${n.kind}:${n.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

@@ -8,11 +8,16 @@ const DIRECTIVE_LINE = /^[ \t]*\/\/[ \t]*@tskern\b(.*)$/gm;
 
 /** Directives this version understands, with their value parser. */
 const KNOWN = {
+  /** false: no bounds checks (default: the build option, itself default true) */
   boundscheck: parseBool,
+  /** true: float sums and products may be reassociated (vectorized reductions); results may differ in the last bits */
+  fastmath: parseBool,
+  /** true: the kernel's first two parameters (start: i32, end: i32) are a range `kernel.parallel(total, ...)` splits over a worker pool */
+  parallel: parseBool,
 };
 
 /** Directives reserved for later versions: named so the error can say so. */
-const RESERVED = new Set(["parallel", "gpu", "fastmath", "dtypes", "wraparound"]);
+const RESERVED = new Set(["gpu", "dtypes", "wraparound"]);
 
 /**
  * @typedef {object} DirectiveProblem
@@ -49,12 +54,13 @@ export function readDirectives(text, from, to, problems) {
       if (Object.hasOwn(KNOWN, key)) {
         const value = KNOWN[/** @type {keyof typeof KNOWN} */ (key)](raw);
         if (value === undefined) {
-          problems.push({ start, end, code: "TSK103", message: `Directive '${key}' takes true or false, got '${raw}'. Write '// @tskern ${key}=false'.` });
+          problems.push({ start, end, code: "TSK103", message: `Directive '${key}' takes true or false, got '${raw}'. Write '// @tskern ${key}=false' or '// @tskern ${key}=true'.` });
         } else out[key] = value;
       } else if (RESERVED.has(key)) {
         problems.push({ start, end, code: "TSK108", message: `Directive '${key}' is not supported by this version of tskern yet. Remove it.` });
       } else {
-        problems.push({ start, end, code: "TSK103", message: `Unknown directive '${key}'. Known directives: ${Object.keys(KNOWN).join(", ")}.` });
+        const near = Object.keys(KNOWN).find((k) => editDistance(k, key.toLowerCase()) <= 2);
+        problems.push({ start, end, code: "TSK103", message: `Unknown directive '${key}'${near ? ` (did you mean '${near}'?)` : ""}. Known directives: ${Object.keys(KNOWN).join(", ")}. Write them as '// @tskern key=value'.` });
       }
     }
   }
@@ -66,4 +72,15 @@ function parseBool(raw) {
   if (raw === "true" || raw === "1" || raw === "on") return true;
   if (raw === "false" || raw === "0" || raw === "off") return false;
   return undefined;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. @param {string} a @param {string} b */
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

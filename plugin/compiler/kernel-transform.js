@@ -2,14 +2,20 @@
  * The AssemblyScript transform tskern runs on every build. After parsing it
  *  1. reads each kernel file's exported functions and checks their signatures
  *     (the source of the bindings and .d.ts), and
- *  2. rewrites typed-array element access `a[i]` into an inline bounds check
- *     plus an unchecked access: `unchecked(a[__tsk_chk(a, i, LOC)])`, where
- *     LOC indexes a location table so a failing check names `path:line:col`.
- *     `// @tskern boundscheck=false` (file or function) and the build option
- *     `boundsCheck: false` leave `unchecked` accesses without the check.
+ *  2. rewrites typed-array element access: with the optimizer on (the
+ *     default), each function goes through optimize/function.js (cached
+ *     array headers, bounds checks proved away by loop versioning, index
+ *     arithmetic, vectorization); otherwise, and for code the optimizer does
+ *     not handle, `a[i]` becomes `unchecked(a[__tsk_chk(a, i, LOC)])`
+ *     (optimize/inline-checks.js), where LOC indexes a location table so a
+ *     failing check names `path:line:col`. `// @tskern boundscheck=false`
+ *     (file or function) and the build option `boundsCheck: false` drop the
+ *     checks.
  */
-import { Node, NodeKind, Token, CommonFlags, ParameterKind } from "assemblyscript";
+import { NodeKind, CommonFlags, ParameterKind } from "assemblyscript";
 import { readDirectives } from "./directives.js";
+import { Rewriter, rewriteNode, Locations } from "./optimize/inline-checks.js";
+import { optimizeFunction } from "./optimize/function.js";
 import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES } from "./kernel-types.js";
 
 /**
@@ -28,20 +34,20 @@ import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES } from "./ker
  * @property {number} line
  * @property {number} column
  * @property {boolean} boundsCheck
+ * @property {boolean} [parallel]  `// @tskern parallel`: the first two params are `start: i32, end: i32`
  */
 
 /**
  * @typedef {object} TransformState
  * @property {Set<string>} kernelFiles        normalized paths (no `.ts`) of kernel files
  * @property {boolean} boundsCheck            build default
+ * @property {boolean} optimize               run the optimizer (default true)
+ * @property {Array<{ path: string, start: number, kind: string, message: string }>} notes  filled in: what the optimizer did, and why not
  * @property {(path: string) => string} exportPrefix
  * @property {KernelInfo[]} kernels           filled in
  * @property {Array<[string, number]>} locations  filled in: [path, offset] per check id
  * @property {Array<{ path: string, start: number, end: number, code: string, message: string }>} problems
  */
-
-const ASSIGN_FIRST = Token.Equals;
-const ASSIGN_LAST = Token.Caret_Equals;
 
 /**
  * Creates the transform class for one build (asc instantiates it).
@@ -57,25 +63,63 @@ export function createKernelTransform(state) {
         const text = source.text;
         const fileDirectives = readDirectives(text, 0, firstStatementStart(source), problemsFor(state, path));
         const fileCheck = pick(fileDirectives.boundscheck, state.boundsCheck);
+        const fileFastmath = pick(fileDirectives.fastmath, false);
         const isKernelFile = state.kernelFiles.has(path.replace(/\.ts$/, ""));
+        const locations = new Locations(state, path);
         let prevEnd = 0;
         for (const statement of source.statements) {
           let check = fileCheck;
+          let fastmath = fileFastmath;
           if (statement.kind === NodeKind.FunctionDeclaration) {
             // Comments above the first statement are file-wide; above any later
             // function, they are that function's.
             const fnDirectives = prevEnd > 0 ? readDirectives(text, prevEnd, statement.range.start, problemsFor(state, path)) : {};
             check = pick(fnDirectives.boundscheck, fileCheck);
-            if (isKernelFile && statement.is(CommonFlags.Export)) readKernel(state, source, statement, check);
+            fastmath = pick(fnDirectives.fastmath, fileFastmath);
+            if (isKernelFile && statement.is(CommonFlags.Export)) readKernel(state, source, statement, check, pick(fnDirectives.parallel, fileDirectives.parallel) === true);
           } else if (isKernelFile) {
             rejectNonFunctionExport(state, source, statement);
           }
-          rewriteNode(statement, new Rewriter(state, path, check));
+          if (state.optimize) rewriteOptimized(statement, { state, path, check, fastmath, locations, notes: state.notes });
+          else {
+            const rw = new Rewriter(state, path, check);
+            rw.locations = locations;
+            rewriteNode(statement, rw);
+          }
           prevEnd = statement.range.end;
         }
       }
     }
   };
+}
+
+/**
+ * Sends every function of a top-level statement through the optimizer, and
+ * the rest (field initializers, top-level code) through the reference rewrite.
+ * @param {any} statement @param {import("./optimize/function.js").Env} env
+ */
+function rewriteOptimized(statement, env) {
+  const reference = (/** @type {any} */ node) => {
+    const rw = new Rewriter(env.state, env.path, env.check);
+    rw.locations = env.locations;
+    rewriteNode(node, rw);
+  };
+  switch (statement.kind) {
+    case NodeKind.FunctionDeclaration:
+    case NodeKind.MethodDeclaration:
+      optimizeFunction(statement, env);
+      return;
+    case NodeKind.ClassDeclaration:
+    case NodeKind.InterfaceDeclaration:
+    case NodeKind.NamespaceDeclaration:
+      for (const m of statement.members) rewriteOptimized(m, env);
+      return;
+    case NodeKind.ExportDefault:
+      rewriteOptimized(statement.declaration, env);
+      return;
+    default:
+      reference(statement);
+  }
 }
 
 /** @param {any} source */
@@ -103,8 +147,9 @@ function problemsFor(state, path) {
  * @param {any} source
  * @param {any} decl   FunctionDeclaration
  * @param {boolean} boundsCheck
+ * @param {boolean} [parallel]
  */
-function readKernel(state, source, decl, boundsCheck) {
+function readKernel(state, source, decl, boundsCheck, parallel = false) {
   const path = source.normalizedPath;
   const name = decl.name.text;
   const problem = (/** @type {any} */ node, /** @type {string} */ code, /** @type {string} */ message) =>
@@ -142,6 +187,12 @@ function readKernel(state, source, decl, boundsCheck) {
       `Kernel '${name}' returns '${typeText(source, resultNode)}', which tskern cannot pass back to JavaScript. Supported: ${SUPPORTED_RESULT_TYPES.join(", ")}.`);
     ok = false;
   }
+  if (parallel && !(params.length >= 2 && params[0].type === "i32" && params[1].type === "i32")) {
+    const ps = decl.signature.parameters;
+    problem(ps.length ? { range: { start: ps[0].range.start, end: ps[Math.min(1, ps.length - 1)].range.end } } : decl.name, "TSK103",
+      `Kernel '${name}' is marked '// @tskern parallel', so its first two parameters must be 'start: i32, end: i32' (the range kernel.parallel(total, ...) splits into chunks). Add them, or remove the directive.`);
+    return;
+  }
   if (!ok) return;
   if (result === "boolean") result = "bool";
   const at = lineColumn(source.text, decl.name.range.start);
@@ -154,6 +205,7 @@ function readKernel(state, source, decl, boundsCheck) {
     line: at.line,
     column: at.column,
     boundsCheck,
+    ...(parallel ? { parallel: true } : {}),
   });
 }
 
@@ -190,139 +242,4 @@ function lineColumn(text, offset) {
   let line = 1, start = 0;
   for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) { line++; start = i + 1; }
   return { line, column: offset - start + 1 };
-}
-
-/** Rewrites element accesses of one source into checked-unchecked form. */
-class Rewriter {
-  /** @param {TransformState} state @param {string} path @param {boolean} check */
-  constructor(state, path, check) {
-    this.state = state;
-    this.path = path;
-    /** false under `boundscheck=false`: accesses become plain `unchecked` ones. */
-    this.check = check;
-    /** Count of accesses left as AssemblyScript's own checked access. */
-    this.unrewritten = 0;
-  }
-
-  /** Adds the check to an element access in place. @param {any} access */
-  addCheck(access) {
-    const r = access.range;
-    const id = this.state.locations.length;
-    this.state.locations.push([this.path, r.start]);
-    access.elementExpression = Node.createCallExpression(
-      Node.createIdentifierExpression("__tsk_chk", r), null,
-      [cloneTarget(access.expression), access.elementExpression, Node.createIntegerLiteralExpression(globalThis.i64_new(id), r)],
-      r,
-    );
-  }
-}
-
-/** `unchecked(node)` @param {any} node */
-function unchecked(node) {
-  return Node.createCallExpression(Node.createIdentifierExpression("unchecked", node.range), null, [node], node.range);
-}
-
-/** Targets we can evaluate twice without changing meaning: `a`, `this`, `a.b.c`. @param {any} node @returns {boolean} */
-function isPurePath(node) {
-  if (node.kind === NodeKind.Identifier || node.kind === NodeKind.This) return true;
-  if (node.kind === NodeKind.PropertyAccess) return isPurePath(node.expression);
-  return false;
-}
-
-/** @param {any} node */
-function cloneTarget(node) {
-  if (node.kind === NodeKind.Identifier) return Node.createIdentifierExpression(node.text, node.range);
-  if (node.kind === NodeKind.This) return Node.createThisExpression(node.range);
-  return Node.createPropertyAccessExpression(cloneTarget(node.expression), Node.createIdentifierExpression(node.property.text, node.property.range), node.range);
-}
-
-/** Is this an element access we can check? @param {any} node */
-function isCheckable(node) {
-  return node.kind === NodeKind.ElementAccess && isPurePath(node.expression);
-}
-
-/**
- * Rewrites children of `node` in place.
- * @param {any} node
- * @param {Rewriter} rw
- */
-function rewriteNode(node, rw) {
-  for (const key of Object.keys(node)) {
-    if (key === "range") continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        if (value[i] instanceof Node && value[i].kind !== NodeKind.Source) value[i] = rewriteExpr(value[i], rw);
-      }
-    } else if (value instanceof Node && value.kind !== NodeKind.Source) {
-      node[key] = rewriteExpr(value, rw);
-    }
-  }
-}
-
-/**
- * Rewrites one node and returns its replacement.
- * @param {any} node
- * @param {Rewriter} rw
- * @returns {any}
- */
-function rewriteExpr(node, rw) {
-  if (!rw.check) return rewriteUnchecked(node, rw);
-  // `a[i] = v`, `a[i] += v`, ...: the whole assignment goes under `unchecked`
-  // (an element access that is a target cannot be wrapped on its own).
-  if (node.kind === NodeKind.Binary && node.operator >= ASSIGN_FIRST && node.operator <= ASSIGN_LAST && isCheckable(node.left)) {
-    return rewriteTarget(node, node.left, () => { node.right = rewriteExpr(node.right, rw); }, rw);
-  }
-  // `a[i]++`, `--a[i]`
-  if ((node.kind === NodeKind.UnaryPostfix || node.kind === NodeKind.UnaryPrefix) &&
-      (node.operator === Token.Plus_Plus || node.operator === Token.Minus_Minus) && isCheckable(node.operand)) {
-    return rewriteTarget(node, node.operand, () => {}, rw);
-  }
-  rewriteNode(node, rw);
-  if (node.kind === NodeKind.ElementAccess) {
-    if (isPurePath(node.expression)) {
-      rw.addCheck(node);
-      return unchecked(node);
-    }
-    rw.unrewritten++;
-  }
-  return node;
-}
-
-/**
- * `boundscheck=false`: every element access and element assignment goes
- * under `unchecked`, with no check at all.
- * @param {any} node
- * @param {Rewriter} rw
- */
-function rewriteUnchecked(node, rw) {
-  const isTarget =
-    (node.kind === NodeKind.Binary && node.operator >= ASSIGN_FIRST && node.operator <= ASSIGN_LAST && node.left.kind === NodeKind.ElementAccess) ||
-    ((node.kind === NodeKind.UnaryPostfix || node.kind === NodeKind.UnaryPrefix) &&
-      (node.operator === Token.Plus_Plus || node.operator === Token.Minus_Minus) && node.operand.kind === NodeKind.ElementAccess);
-  if (isTarget) {
-    const target = node.kind === NodeKind.Binary ? node.left : node.operand;
-    rewriteNode(target, rw);
-    if (node.kind === NodeKind.Binary) node.right = rewriteExpr(node.right, rw);
-    return unchecked(node);
-  }
-  rewriteNode(node, rw);
-  return node.kind === NodeKind.ElementAccess ? unchecked(node) : node;
-}
-
-/**
- * @param {any} whole        the assignment or update expression
- * @param {any} access       its element-access target
- * @param {() => void} rewriteRest  rewrites the other operands
- * @param {Rewriter} rw
- */
-function rewriteTarget(whole, access, rewriteRest, rw) {
-  rewriteNode(access, rw);
-  const before = rw.unrewritten;
-  rewriteRest();
-  // An unchecked wrapper would also cover any access we could not check in
-  // the rest of the expression; keep AssemblyScript's own check then.
-  if (rw.unrewritten !== before) return whole;
-  rw.addCheck(access);
-  return unchecked(whole);
 }

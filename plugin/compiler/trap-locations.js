@@ -39,8 +39,12 @@ export function trapLocationTable(sourceMapJson) {
   return { files, pc };
 }
 
-/** @param {string} segment */
-function decodeVlq(segment) {
+/**
+ * One source-map segment's base64 VLQ fields.
+ * @param {string} segment
+ * @returns {number[]}
+ */
+export function decodeVlq(segment) {
   const out = [];
   let value = 0, shift = 0;
   for (const ch of segment) {

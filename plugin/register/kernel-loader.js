@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import nodePath from "node:path";
 import { pathToFileURL } from "node:url";
-import { cacheDir, cacheKey, findPackageRoot, readEntry, sha256, toolVersions, writeEntry } from "../build/build-cache.js";
+import { cacheDir, cacheKey, findPackageRoot, normalizeSource, readEntry, sourceHash, toolFingerprint, writeEntry } from "../build/build-cache.js";
 
 /** The runtime every served kernel imports: the same module instance as the app's `tskern/runtime`. */
 export const RUNTIME_URL = new URL("../../runtime/index.js", import.meta.url).href;
@@ -61,7 +61,7 @@ export async function loadKernelModules(file, options = {}) {
   const root = findPackageRoot(dir) ?? dir;
   const path = nodePath.relative(root, file).split(nodePath.sep).join("/");
   const buildOptions = { boundsCheck: options.boundsCheck ?? true, runtimeImport: RUNTIME_URL };
-  const key = cacheKey(["tskern-register", JSON.stringify(toolVersions()), JSON.stringify(buildOptions), path, text]);
+  const key = cacheKey(["tskern-register", toolFingerprint(), JSON.stringify(buildOptions), path, normalizeSource(text)]);
   const useCache = options.cache ?? true;
   const cache = useCache ? (options.cacheDir ?? cacheDir(root)) : "";
 
@@ -88,7 +88,8 @@ export async function loadKernelModules(file, options = {}) {
     import("../build/build-kernels.js"),
     import("../compiler/diagnostics.js"),
   ]);
-  const result = await buildKernels({ inputs: [file], cwd: root, ...buildOptions });
+  // This loader keeps its own cache entry (the modules it serves), so the build itself is not cached twice.
+  const result = await buildKernels({ inputs: [file], cwd: root, ...buildOptions, cache: false });
   if (!result.ok || !result.manifest) throw forTerminal(new KernelCompileError(result.diagnostics), root);
   const warnings = result.diagnostics.filter((d) => d.severity !== "error").map(formatDiagnostic);
   for (const w of warnings) warn(w);
@@ -106,7 +107,7 @@ export async function loadKernelModules(file, options = {}) {
     try {
       const entry = await writeEntry(cache, key, { [KERNEL]: kernelSource, [BUILD]: buildSource, [WASM]: wasm }, {
         file: path,
-        inputs: /** @type {{ inputs: Array<{ path: string, sha256: string }> }} */ (result.manifest).inputs,
+        inputs: result.inputs, // every file the compiler read, node_modules included
         warnings,
       });
       return { kernelSource, buildSource: withWasmUrl(buildSource, pathToFileURL(entry.paths[WASM]).href), fromCache: false, path };
@@ -128,13 +129,8 @@ async function staleInput(root, inputs) {
   if (!Array.isArray(inputs) || !inputs.length) return "the entry's input list";
   for (const input of inputs) {
     if (typeof input?.path !== "string") return "the entry's input list";
-    let data;
-    try {
-      data = await readFile(nodePath.join(root, input.path));
-    } catch {
-      return input.path;
-    }
-    if (sha256(data) !== input.sha256) return input.path;
+    // Hashed as the build hashes its inputs (normalized line endings).
+    if ((await sourceHash(nodePath.join(root, input.path))) !== input.sha256) return input.path;
   }
   return null;
 }

@@ -25,6 +25,29 @@ declare function __tsk_oob_host(loc: i32, index: i32, length: i32): void;
   return index;
 }
 
+// Inline bounds check of the optimizer's cached-header accesses
+// (plugin/compiler/optimize/): the length was read once into a local.
+// @ts-ignore: decorator
+@global @inline function __tsk_chkn(index: i32, length: i32, loc: i32): i32 {
+  if (<u32>index >= <u32>length) __tsk_oob(loc, index, length);
+  return index;
+}
+
+// An unchecked index (boundscheck=false) of a cached-header access: only
+// keeps AssemblyScript's typing of indices (an f64 or i64 index stays an error).
+// @ts-ignore: decorator
+@global @inline function __tsk_i32(index: i32): i32 {
+  return index;
+}
+
+// The value of a cached-header store, typed as the typed array's own setter
+// types it (`native<T>`: a u8 element takes a u32, an f32 element an f32), so
+// `a[i] = v` accepts and rejects exactly what AssemblyScript's `a[i] = v` does.
+// @ts-ignore: decorator
+@global @inline function __tsk_v<T>(value: native<T>): native<T> {
+  return value;
+}
+
 // Allocates a zeroed typed array for the host. Kind ids match ARRAY_TYPES in
 // plugin/compiler/kernel-types.js.
 // @ts-ignore: decorator

@@ -1,0 +1,488 @@
+// The optimizing compiler (plugin/compiler/optimize/): every kernel of
+// tests/fixtures/optimizer/ runs optimized, unoptimized (`optimizeKernels:
+// false`, the reference) and, where pure mode computes the same thing, as
+// plain JS, on random inputs of many sizes (0, 1, odd lengths, remainders of
+// vector loops); results must be identical bit for bit. Out-of-bounds calls
+// must throw the same located KernelError, after the same writes, in both
+// builds. Also: what the optimizer reports, and that it really removed checks
+// and vectorized where it says so.
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFile } from "node:fs/promises";
+import nodePath from "node:path";
+import { buildProject, importBuilt, FIXTURES } from "./support/build-fixture.js";
+import { compileKernels } from "../plugin/compiler/compile.js";
+import { importPure } from "../plugin/index.js";
+import { mulberry32 } from "../examples/cases.js";
+
+const FIXTURE = nodePath.join(FIXTURES, "optimizer", "loopnest.kernel.ts");
+const SIZES = [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 64];
+
+let opt, ref, optU, refU, pure, rt, source, optBuild, refBuild;
+beforeAll(async () => {
+  source = await readFile(FIXTURE, "utf8");
+  const sources = { "kernels/loopnest.kernel.ts": source };
+  const builds = await Promise.all([
+    buildProject("opt", { sources }),
+    buildProject("ref", { sources, options: { optimizeKernels: false } }),
+    buildProject("optu", { sources, options: { boundsCheck: false } }),
+    buildProject("refu", { sources, options: { boundsCheck: false, optimizeKernels: false } }),
+  ]);
+  for (const b of builds) if (!b.result.ok) throw new Error(b.errors);
+  [opt, ref, optU, refU] = await Promise.all(builds.map((b) => importBuilt(b.outDir, "loopnest.kernel.js")));
+  pure = await importPure(FIXTURE);
+  rt = await import("../runtime/index.js");
+  [optBuild, refBuild] = builds.slice(0, 2).map((b) => rt.builds().find((x) => x.id === b.result.manifest.build));
+});
+
+// ---- inputs ----------------------------------------------------------------------
+
+const floats = (C) => (rng, n, lo = -1, hi = 1) => C.from({ length: n }, () => lo + (hi - lo) * rng());
+const ints = (C) => (rng, n, lo = -1000, hi = 1000) => C.from({ length: n }, () => Math.floor(lo + (hi - lo + 1) * rng()));
+const F64 = floats(Float64Array), F32 = floats(Float32Array), I32 = ints(Int32Array), U32 = ints(Uint32Array);
+const I16 = ints(Int16Array), U16 = ints(Uint16Array), I8 = ints(Int8Array), U8 = ints(Uint8Array);
+const I64 = (rng, n) => BigInt64Array.from({ length: n }, () => BigInt(Math.floor((rng() - 0.5) * 2 ** 40)));
+const U64 = (rng, n) => BigUint64Array.from({ length: n }, () => BigInt(Math.floor(rng() * 2 ** 50)));
+const graph = (rng, n) => Int32Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 0 : rng() < 0.3 ? 1 + Math.floor(rng() * 100) : 1 << 29));
+
+/**
+ * Cases: `args(rng, s)` builds the arguments for size s; `pure: false` where
+ * pure mode's JS numbers differ from wasm (f32 intermediates); `oob(rng, s)`
+ * builds arguments that go out of bounds for s >= 1.
+ */
+const CASES = {
+  matmul: { args: (r, s) => [F64(r, s * (s + 1)), F64(r, (s + 1) * (s + 2)), F64(r, s * (s + 2)), s, s + 1, s + 2], oob: (r, s) => [F64(r, s * 2), F64(r, 2 * (s + 1)), F64(r, s * (s + 1)), s, 2, s + 2] },
+  matmulIJK: { pure: false, args: (r, s) => [F32(r, s * 3), F32(r, 3 * (s + 1)), F32(r, s * (s + 1)), s, 3, s + 1], oob: (r, s) => [F32(r, s * 3), F32(r, 3 * s), F32(r, s * (s + 1)), s, 3, s + 1] },
+  matvec: { args: (r, s) => [F64(r, s * (s + 3)), F64(r, s + 3), F64(r, s), s, s + 3], oob: (r, s) => [F64(r, s * s), F64(r, s), F64(r, s), s, s + 1] },
+  jacobi5: { args: (r, s) => [F64(r, (s + 2) * (s + 1)), F64(r, (s + 2) * (s + 1)), s + 2, s + 1], oob: (r, s) => [F64(r, (s + 2) * (s + 2) - 3), F64(r, (s + 2) * (s + 2)), s + 2, s + 2] },
+  sweep9: { args: (r, s) => [F64(r, (s + 3) * (s + 2)), s + 3, s + 2], oob: (r, s) => [F64(r, (s + 2) * (s + 2) - 1), s + 2, s + 2] },
+  floydWarshall: { args: (r, s) => [graph(r, s), s], oob: (r, s) => [graph(r, s).subarray(1), s] },
+  axpy: { args: (r, s) => [0.5 + r(), F64(r, s), F64(r, s + 2)], oob: (r, s) => [2, F64(r, s + 1), F64(r, s)] },
+  dot: { args: (r, s) => [F64(r, s), F64(r, s + 1), s], oob: (r, s) => [F64(r, s + 1), F64(r, s), s + 1] },
+  sumI32: { args: (r, s) => [I32(r, s, -(2 ** 31), 2 ** 31 - 1), s], oob: (r, s) => [I32(r, s), s + 1] },
+  maxF32: { args: (r, s) => [F32(r, s), s], oob: (r, s) => [F32(r, s), s + 1] },
+  reverseInto: { args: (r, s) => [F64(r, s), F64(r, s), s], oob: (r, s) => [F64(r, s), F64(r, s - 1), s] },
+  strided: { args: (r, s) => [F64(r, s), F64(r, s), s], oob: (r, s) => [F64(r, s), F64(r, s), s + 3] },
+  downBy2: { args: (r, s) => [I32(r, s), s], oob: (r, s) => [I32(r, s), s + 2] },
+  lowerSum: { args: (r, s) => [F64(r, s * s), F64(r, s), s], oob: (r, s) => [F64(r, s * s - 1), F64(r, s), s] },
+  symmetrize: { args: (r, s) => [F64(r, s * s), s], oob: (r, s) => [F64(r, (s + 1) * s), s + 1] },
+  box3d: { args: (r, s) => [F32(r, (s + 1) * s * 3), F32(r, (s + 1) * s), s + 1, s, 3], oob: (r, s) => [F32(r, (s + 1) * s * 3 - 1), F32(r, (s + 1) * s), s + 1, s, 3] },
+  bytes: { args: (r, s) => [U8(r, s, 0, 255), U8(r, s + 1, 0, 255), Math.floor(r() * 600) - 300], oob: (r, s) => [U8(r, s, 0, 255), U8(r, s - 1, 0, 255), 1] },
+  shorts: { args: (r, s) => [I16(r, s, -32768, 32767), U16(r, s, 0, 65535), s], oob: (r, s) => [I16(r, s), U16(r, s - 1, 0, 100), s] },
+  int8s: { args: (r, s) => [I8(r, s, -128, 127), s], oob: (r, s) => [I8(r, s, -5, 5), s + 1] },
+  u32s: { args: (r, s) => [U32(r, s, 0, 2 ** 32 - 1), s], oob: (r, s) => [U32(r, s, 0, 100), s + 1] },
+  i64s: { args: (r, s) => [I64(r, s), U64(r, s), s], oob: (r, s) => [I64(r, s), U64(r, s - 1), s] },
+  gather: { args: (r, s) => [F64(r, s + 1), I32(r, s, 0, s), F64(r, s)], oob: (r, s) => [F64(r, s), Int32Array.from({ length: s }, (_, i) => (i === s - 1 ? s : 0)), F64(r, s)] },
+  findFirst: { args: (r, s) => [I32(r, s, 0, 5), 3, s], oob: (r, s) => [new Int32Array(s), 3, s + 1] },
+  prefixUntil: { args: (r, s) => [F64(r, s, 0, 1), F64(r, s), s, s / 3], oob: (r, s) => [F64(r, s, 0, 0.001), F64(r, s), s + 1, 1e9] },
+  skipNegative: { args: (r, s) => [F64(r, s), F64(r, s), s], oob: (r, s) => [F64(r, s, 0, 1), F64(r, s - 1), s] },
+  shadow: { args: (r, s) => [F64(r, s), s], oob: (r, s) => [F64(r, s), s + 1] },
+  reassigned: { args: (r, s) => [F64(r, s), F64(r, s + 1), s], oob: (r, s) => [F64(r, s), F64(r, s - 1), s] },
+  shrinking: { args: (r, s) => [F64(r, s), s], oob: (r, s) => [F64(r, s - 1 > 2 ? s - 2 : 0), s] },
+  scaleAdd: { args: (r, s) => [F64(r, s), F64(r, s), F64(r, s), r() * 4 - 2, s], oob: (r, s) => [F64(r, s), F64(r, s - 1), F64(r, s), 1, s] },
+  shiftLeft: { args: (r, s) => [F64(r, s), s], oob: (r, s) => [F64(r, s), s + 1] },
+  shiftRight: { args: (r, s) => [F64(r, s), s], oob: (r, s) => [F64(r, s), s + 1] },
+  f32ops: { pure: false, args: (r, s) => [F32(r, s, -4, 4), F32(r, s, -4, 4), s, 0.5 + r()], oob: (r, s) => [F32(r, s), F32(r, s - 1), s, 1] },
+  i32ops: { args: (r, s) => [I32(r, s), I32(r, s, -(2 ** 31), 2 ** 31 - 1), s, Math.floor(r() * 200) - 100], oob: (r, s) => [I32(r, s - 1), I32(r, s), s, 3] },
+  prefixSum: { args: (r, s) => [F64(r, s), s], oob: (r, s) => [F64(r, s), s + 1] },
+  prefixInto: { args: (r, s) => [F64(r, s), F64(r, s), s], oob: (r, s) => [F64(r, s + 1), F64(r, s), s + 1] },
+  smooth3: { pure: false, args: (r, s) => [F32(r, s), s], oob: (r, s) => [F32(r, s), s + 2] },
+  runningMax: { args: (r, s) => [I32(r, s), I32(r, s), s], oob: (r, s) => [I32(r, s + 2), I32(r, s + 1), s + 2] },
+  diffs: { args: (r, s) => [I64(r, s), I64(r, s), s], oob: (r, s) => [I64(r, s + 1), I64(r, s - 1), s + 1] },
+  shapes: { args: (r, s) => [F64(r, s), F64(r, s), s], oob: (r, s) => [F64(r, s), F64(r, s - 1), s] },
+  remainderLoops: { args: (r, s) => [F32(r, s), F32(r, s), s], oob: (r, s) => [F32(r, s), F32(r, s - 1), s] },
+  convSum: { args: (r, s) => [F32(r, 5), F32(r, s + 4), F32(r, s), 5, s], oob: (r, s) => [F32(r, 5), F32(r, s + 3), F32(r, s), 5, s] },
+  floydMin: { args: (r, s) => [F64(r, s * s, -3, 20).map(Math.round), s], oob: (r, s) => [F64(r, s * s - 1), s] },
+  // i32 sums overflow with negative cycles: wasm wraps them, pure mode does not.
+  floydIf: { pure: false, args: (r, s) => [I32(r, s * s, -3, 20), s], oob: (r, s) => [I32(r, s * s - 1), s] },
+  clampF64: { args: (r, s) => [F64(r, s, -2, 2), -0.5, 0.75, s], oob: (r, s) => [F64(r, s), 0, 1, s + 1] },
+};
+
+/** Aliased calls: the same array passed as two parameters. */
+const ALIASED = {
+  scaleAdd: (r, s) => { const x = F64(r, s); return [x, F64(r, s), x, 1.5, s]; },
+  scaleAddOutY: (r, s) => { const y = F64(r, s); return [F64(r, s), y, y, -0.5, s]; },
+  scaleAddAll: (r, s) => { const x = F64(r, s); return [x, x, x, 3, s]; },
+  jacobi5: (r, s) => { const g = F64(r, (s + 2) * (s + 2)); return [g, g, s + 2, s + 2]; },
+  i32ops: (r, s) => { const x = I32(r, s); return [x, x, s, 7]; },
+  prefixInto: (r, s) => { const x = F64(r, s); return [x, x, s]; },
+  runningMax: (r, s) => { const x = I32(r, s); return [x, x, s]; },
+  // overlapping views of one buffer, shifted by one element
+  prefixIntoShifted: (r, s) => { const b = F64(r, s + 1); return [b.subarray(1), b.subarray(0, s), s]; },
+  runningMaxShifted: (r, s) => { const b = I32(r, s + 2); return [b.subarray(0, s), b.subarray(2), s]; },
+  scaleAddShifted: (r, s) => { const b = F64(r, s + 1); return [b.subarray(0, s), F64(r, s), b.subarray(1), 2, s]; },
+};
+
+// ---- comparing -------------------------------------------------------------------
+
+const copyArgs = (args) => args.map((a) => (ArrayBuffer.isView(a) ? a.slice() : a));
+/**
+ * Copies that keep aliasing: views of one buffer stay views of one buffer,
+ * at the same offsets (overlapping subarrays included). With `build`, the
+ * buffer lives in that build's kernel memory, so the kernel sees the overlap
+ * (plain arrays would be copied in one by one).
+ */
+function copyAliased(args, build) {
+  const buffers = new Map();
+  return args.map((a) => {
+    if (!ArrayBuffer.isView(a)) return a;
+    if (!buffers.has(a.buffer)) {
+      const bytes = new Uint8Array(a.buffer);
+      let copy;
+      if (build) {
+        copy = rt.alloc(Uint8Array, bytes.length, { build });
+        copy.set(bytes);
+      } else copy = bytes.slice();
+      buffers.set(a.buffer, copy);
+    }
+    const base = buffers.get(a.buffer);
+    return new a.constructor(base.buffer, base.byteOffset + a.byteOffset, a.length);
+  });
+}
+
+function run(mod, name, args) {
+  try {
+    return { value: mod[name](...args), args };
+  } catch (error) {
+    return { error, args };
+  }
+}
+
+/** Elementwise identity (Object.is: NaN equals NaN, -0 differs from 0). */
+function same(a, b) {
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
+    if (a.length !== b.length || a.constructor !== b.constructor) return false;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    return true;
+  }
+  return Object.is(a, b);
+}
+
+function expectSame(what, x, y) {
+  if (x.error || y.error) {
+    expect(x.error?.message, `${what}: error`).toBe(y.error?.message);
+    expect(x.error?.code, `${what}: error code`).toBe(y.error?.code);
+  } else {
+    expect(same(x.value, y.value), `${what}: result ${x.value} vs ${y.value}`).toBe(true);
+  }
+  x.args.forEach((a, i) => {
+    if (ArrayBuffer.isView(a)) expect(same(a, y.args[i]), `${what}: array argument ${i}`).toBe(true);
+  });
+}
+
+// ---- tests -----------------------------------------------------------------------
+
+describe("optimized = unoptimized = plain JS on random inputs", () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    it(name, () => {
+      for (const s of SIZES) {
+        for (let seed = 1; seed <= 3; seed++) {
+          const args = c.args(mulberry32(seed * 1000 + s), s);
+          const o = run(opt, name, copyArgs(args));
+          const r = run(ref, name, copyArgs(args));
+          expect(o.error, `${name}(size ${s}) threw ${o.error?.message}`).toBeUndefined();
+          expectSame(`${name} size ${s} seed ${seed}: optimized vs unoptimized`, o, r);
+          if (c.pure !== false) {
+            const p = run(pure, name, copyArgs(args));
+            if (p.error) throw p.error;
+            if (typeof p.value === "number" && typeof o.value === "number" && !Number.isInteger(o.value) && name !== "dot" && name !== "maxF32") {
+              // float results are compared through the arrays below
+            }
+            expectSame(`${name} size ${s} seed ${seed}: optimized vs plain JS`, o, p);
+          }
+          // boundscheck=false builds agree too (inputs are in bounds).
+          const ou = run(optU, name, copyArgs(args));
+          const ru = run(refU, name, copyArgs(args));
+          expectSame(`${name} size ${s}: unchecked optimized vs unchecked unoptimized`, ou, ru);
+        }
+      }
+    });
+  }
+});
+
+describe("aliased arguments (the same array twice)", () => {
+  for (const [label, make] of Object.entries(ALIASED)) {
+    const name = label.replace(/(OutY|All|Shifted)$/, "");
+    it(label, () => {
+      for (const s of SIZES) {
+        const args = make(mulberry32(77 + s), s);
+        const o = run(opt, name, copyAliased(args, optBuild));
+        expectSame(`${label} size ${s}`, o, run(ref, name, copyAliased(args, refBuild)));
+        if (CASES[name].pure !== false) expectSame(`${label} size ${s} vs JS`, o, run(pure, name, copyAliased(args)));
+      }
+    });
+  }
+});
+
+describe("out of bounds inside optimized loops", () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    if (!c.oob) continue;
+    it(`${name}: same located KernelError, after the same writes`, () => {
+      for (const s of [1, 2, 3, 5, 8, 17]) {
+        const args = c.oob(mulberry32(5000 + s), s);
+        const o = run(opt, name, copyArgs(args));
+        const r = run(ref, name, copyArgs(args));
+        expect(r.error, `${name} oob size ${s} should throw`).toBeDefined();
+        expectSame(`${name} oob size ${s}`, o, r);
+        if (r.error && r.error.code === "TSK201") {
+          expect(o.error).toBeInstanceOf(rt.KernelError);
+          expect(o.error.message).toMatch(/index -?\d+ out of bounds for length \d+ at kernels\/loopnest\.kernel\.ts:\d+:\d+/);
+        }
+      }
+    });
+  }
+
+  it("a loop bound n > x.length names the access and the first bad index", () => {
+    const x = new Float64Array(5), y = new Float64Array(9);
+    let e;
+    try { opt.dot(x, y, 9); } catch (err) { e = err; }
+    const line = source.split("\n").findIndex((l) => l.includes("s += x[i] * y[i]")) + 1;
+    const col = source.split("\n")[line - 1].indexOf("x[i] * y[i]") + 1;
+    expect(e).toBeInstanceOf(rt.KernelError);
+    expect(e.code).toBe("TSK201");
+    expect(e.message).toContain(`dot: index 5 out of bounds for length 5 at kernels/loopnest.kernel.ts:${line}:${col}`);
+    // later calls work
+    expect(opt.dot(new Float64Array([1, 2]), new Float64Array([3, 4]), 2)).toBe(11);
+  });
+});
+
+describe("sizes that overflow i32 index arithmetic, negative sizes", () => {
+  const EXTREME = [-1, -7, -(2 ** 31), 2 ** 31 - 1, 2 ** 31 - 2, 46341, 65536, 1 << 30];
+  const calls = {
+    matmul: (n) => [F64(mulberry32(1), 12), F64(mulberry32(2), 12), F64(mulberry32(3), 12), n, 3, n],
+    matvec: (n) => [F64(mulberry32(1), 10), F64(mulberry32(2), 10), F64(mulberry32(3), 10), 4, n],
+    jacobi5: (n) => [F64(mulberry32(1), 30), F64(mulberry32(2), 30), n, 4],
+    sweep9: (n) => [F64(mulberry32(1), 30), 5, n],
+    floydWarshall: (n) => [graph(mulberry32(4), 3), n],
+    lowerSum: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+    box3d: (n) => [F32(mulberry32(1), 24), F32(mulberry32(2), 8), 4, 2, n],
+    strided: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+    reverseInto: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+    downBy2: (n) => [I32(mulberry32(1), 9), n],
+    shapes: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+    prefixInto: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+  };
+  for (const [name, make] of Object.entries(calls)) {
+    it(name, () => {
+      for (const n of EXTREME) {
+        const args = make(n);
+        expectSame(`${name}(${n})`, run(opt, name, copyArgs(args)), run(ref, name, copyArgs(args)));
+      }
+    });
+  }
+});
+
+describe("what the optimizer did (the compile result's optimizations)", () => {
+  let notes;
+  beforeAll(async () => {
+    const r = await compileKernels({ root: nodePath.join(FIXTURES, "optimizer"), files: ["loopnest.kernel.ts"] });
+    expect(r.ok).toBe(true);
+    notes = r.optimizations;
+  });
+  const at = (needle) => source.split("\n").findIndex((l) => l.includes(needle)) + 1;
+  const kinds = (line) => notes.filter((n) => n.line === line).map((n) => `${n.kind}: ${n.message}`);
+
+  it("matmul: checks removed at the outer loop, inner loops vectorized with an overlap check", () => {
+    expect(kinds(at("for (let i = 0; i < n; i++) {"))[0]).toMatch(/^versioned: 4 bounds checks removed \(\d+ run-time conditions? before the loop/);
+    expect(kinds(at("for (let j = 0; j < m; j++) {"))).toContain("vectorized: vectorized (f64x2, 1 overlap check before the loop)");
+  });
+  it("reductions: integer and min/max in any order; float sums in order", () => {
+    expect(kinds(at("for (let i = 0; i < n; i++) s += x[i];"))).toContain("vectorized: vectorized (i32x4, reduction)");
+    expect(kinds(at("m = Mathf.max(m, x[i])"))).toContain("vectorized: vectorized (f32x4, reduction)");
+    expect(kinds(at("s += x[i] * y[i];")).join()).toContain("in-order float reduction");
+  });
+  it("a loop-carried dependence is not vectorized, and says why; the in-place sweep carries values instead", () => {
+    const line = at("for (let x: i32 = 1; x < w - 1; x++) {");
+    expect(kinds(line)).toContain("scalar: not vectorized: a loop-carried dependence (an element stored in one iteration is read in another)");
+    expect(kinds(line).join()).toMatch(/carried: 6 loaded values carried/);
+    expect(kinds(at("x[i] = x[i - 1] + 1.0;")).join()).toContain("not vectorized: a loop-carried dependence");
+  });
+  it("accesses that keep their check say why", () => {
+    expect(kinds(at("out[i] = x[idx[i]]")).join()).toMatch(/checked: bounds check kept: the index is read from an array \(data-dependent\)/);
+    expect(notes.some((n) => /the index uses 'i', which changes inside the loop and is not the counter of a `for/.test(n.message))).toBe(true);
+    expect(kinds(at("if (i == 2) n = n - 1;") - 1).join()).toMatch(/checked: bounds check kept: the bound of loop 'i' is not affine/);
+  });
+  it("u8 and i16 loops are not vectorized, with the reason", () => {
+    expect(kinds(at("for (let i = 0; i < src.length; i++) {")).join()).toContain("not vectorized: element type u8");
+  });
+});
+
+describe("// @tskern fastmath", () => {
+  const SRC = `
+export function sum(x: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+}
+// @tskern fastmath
+export function sumFast(x: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+}
+`;
+  it("is a directive: it lets float sums be reassociated (vectorized); results agree to rounding", async () => {
+    const r = await compileKernels({ root: "/", files: ["/k/f.kernel.ts"], readFile: async () => SRC });
+    expect(r.ok).toBe(true);
+    const byLine = (l) => r.optimizations.filter((n) => n.line === l).map((n) => n.message).join();
+    expect(byLine(4)).toContain("in-order float reduction");
+    expect(byLine(10)).toMatch(/vectorized \(f64x2, reduction\)/);
+    const built = await buildProject("fastmath", { sources: { "kernels/f.kernel.ts": SRC } });
+    const k = await importBuilt(built.outDir, "f.kernel.js");
+    const x = F64(mulberry32(9), 1001);
+    let exact = 0;
+    for (const v of x) exact += v;
+    expect(k.sum(x)).toBe(exact);
+    expect(Math.abs(k.sumFast(x) - exact)).toBeLessThan(1e-12);
+  });
+  it("takes true or false", async () => {
+    const r = await compileKernels({ root: "/", files: ["/k/f.kernel.ts"], readFile: async () => "// @tskern fastmath=maybe\nexport function f(): void {}\n" });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0].code).toBe("TSK103");
+  });
+});
+
+describe("functions the optimizer leaves to the reference rewrite", () => {
+  it("still check every access, located", async () => {
+    const SRC = `
+class Acc { data: Float64Array; constructor(n: i32) { this.data = new Float64Array(n); } }
+export function viaField(n: i32, i: i32): f64 {
+  const a = new Acc(n);
+  for (let j = 0; j < n; j++) a.data[j] = <f64>j;
+  return a.data[i];
+}
+export function viaLoop(x: Float64Array, n: i32): f64 {
+  let s: f64 = 0;
+  let i = 0;
+  while (i < n) { s += x[i]; i++; }
+  return s;
+}
+`;
+    const pos = (needle) => {
+      const before = SRC.slice(0, SRC.indexOf(needle)).split("\n");
+      return `${before.length}:${before.at(-1).length + 1}`;
+    };
+    const built = await buildProject("fallback", { sources: { "kernels/b.kernel.ts": SRC } });
+    if (!built.result.ok) throw new Error(built.errors);
+    const k = await importBuilt(built.outDir, "b.kernel.js");
+    expect(k.viaField(4, 3)).toBe(3);
+    let e;
+    try { k.viaField(4, 4); } catch (err) { e = err; }
+    expect(e.message).toContain(`index 4 out of bounds for length 4 at kernels/b.kernel.ts:${pos("a.data[i]")}`);
+    try { k.viaLoop(new Float64Array(3), 4); } catch (err) { e = err; }
+    expect(e.message).toContain(`index 3 out of bounds for length 3 at kernels/b.kernel.ts:${pos("x[i]; i++")}`);
+  });
+});
+
+// Random loop nests: affine bounds and indices with random signs, strides and
+// offsets, in f64 and i32, counting up and down. A wrong proof would let an
+// out-of-bounds access run unchecked in the optimized build (silently reading
+// or writing memory outside the array) where the reference throws: any
+// difference in results, writes or errors fails.
+describe("random loop nests: optimized = unoptimized", () => {
+  const N_KERNELS = 60;
+  let gen, genRef, kernels;
+  beforeAll(async () => {
+    const rng = mulberry32(20240611);
+    const pick = (xs) => xs[Math.floor(rng() * xs.length)];
+    const coef = () => pick([-2, -1, 0, 1, 1, 1, 2, 3]);
+    const term = (c, v) => (c === 0 ? "" : c === 1 ? ` + ${v}` : c === -1 ? ` - ${v}` : c < 0 ? ` - ${-c} * ${v}` : ` + ${c} * ${v}`);
+    const affine = (vars, k = pick([-2, -1, 0, 0, 1, 2])) => {
+      let e = String(k);
+      for (const v of vars) e += term(coef(), v);
+      return `(${e})`;
+    };
+    const src = [];
+    kernels = [];
+    for (let n = 0; n < N_KERNELS; n++) {
+      const f = n % 3 === 2 ? "i32" : "f64";
+      const A = f === "f64" ? "Float64Array" : "Int32Array";
+      const depth = 1 + Math.floor(rng() * 3);
+      const names = ["i", "j", "k"].slice(0, depth);
+      let body = "";
+      const lines = [];
+      let indent = "  ";
+      const outer = [];
+      for (const v of names) {
+        const lo = pick(["0", "1", "-1", "p", ...outer.map((o) => o), ...outer.map((o) => `${o} + 1`)]);
+        const hi = pick(["n", "m", "n - 1", "m + 1", "p", ...outer.map((o) => `${o}`), ...outer.map((o) => `n - ${o}`)]);
+        const shape = pick(["up", "up", "up", "le", "down", "step2"]);
+        const head =
+          shape === "up" ? `for (let ${v} = ${lo}; ${v} < ${hi}; ${v}++)` :
+          shape === "le" ? `for (let ${v} = ${lo}; ${v} <= ${hi}; ${v}++)` :
+          shape === "down" ? `for (let ${v} = ${hi}; ${v} >= ${lo}; ${v}--)` :
+          `for (let ${v} = ${lo}; ${v} < ${hi}; ${v} += 2)`;
+        lines.push(`${indent}${head} {`);
+        indent += "  ";
+        outer.push(v);
+      }
+      const idx = () => pick([
+        () => affine(names),
+        () => affine(names),
+        () => `${names[0]} * m + ${names[names.length - 1]}${pick(["", " - 1", " + 1"])}`,
+        () => `(n - 1 - ${names[0]}) * m + ${names[names.length - 1]}`,
+        () => `${names[0]} * ${pick(["n", "m", "p"])} ${pick(["+", "-"])} ${affine(names.slice(1))}`,
+      ])();
+      const stmts = f === "f64"
+        ? [`a[${idx()}] += b[${idx()}] * 0.5;`, `s += a[${idx()}] - b[${idx()}];`, `b[${idx()}] = a[${idx()}] + 1.0;`, `s = Math.max(s, b[${idx()}]);`]
+        : [`a[${idx()}] += b[${idx()}] * 3;`, `s += a[${idx()}] ^ b[${idx()}];`, `b[${idx()}] = a[${idx()}] + 1;`, `s = max(s, b[${idx()}]);`];
+      const count = 1 + Math.floor(rng() * 2);
+      for (let c = 0; c < count; c++) lines.push(`${indent}${pick(stmts)}`);
+      for (let d = depth; d > 0; d--) { indent = indent.slice(2); lines.push(`${indent}}`); }
+      body = lines.join("\n");
+      src.push(`export function gen${n}(a: ${A}, b: ${A}, n: i32, m: i32, p: i32): ${f} {\n  let s: ${f} = 0;\n${body}\n  return s;\n}\n`);
+      kernels.push({ name: `gen${n}`, A: f === "f64" ? Float64Array : Int32Array });
+    }
+    const sources = { "kernels/gen.kernel.ts": src.join("\n") };
+    const [o, r] = await Promise.all([buildProject("gen-opt", { sources }), buildProject("gen-ref", { sources, options: { optimizeKernels: false } })]);
+    if (!o.result.ok) throw new Error(o.errors);
+    if (!r.result.ok) throw new Error(r.errors);
+    gen = await importBuilt(o.outDir, "gen.kernel.js");
+    genRef = await importBuilt(r.outDir, "gen.kernel.js");
+  });
+
+  it(`${N_KERNELS} kernels x 40 argument sets`, () => {
+    let inBounds = 0, errors = 0;
+    for (const { name, A } of kernels) {
+      const rng = mulberry32(7919 + Number(name.slice(3)));
+      for (let t = 0; t < 40; t++) {
+        const big = t % 2 === 1 ? 140 : 0; // large arrays: guards pass, the fast paths run
+        const sizeA = big + Math.floor(rng() * 60), sizeB = big + Math.floor(rng() * 60);
+        const args = [A.from({ length: sizeA }, () => Math.floor(rng() * 100) - 50), A.from({ length: sizeB }, () => Math.floor(rng() * 100) - 50),
+          Math.floor(rng() * 12) - 2, Math.floor(rng() * 12) - 2, Math.floor(rng() * 12) - 2];
+        const o = run(gen, name, copyArgs(args)), r = run(genRef, name, copyArgs(args));
+        expectSame(`${name}(${args.slice(2).join(", ")}) sizes ${sizeA}, ${sizeB}`, o, r);
+        if (r.error) errors++; else inBounds++;
+      }
+    }
+    // Both outcomes must be well represented for the comparison to mean something.
+    expect(inBounds).toBeGreaterThan(300);
+    expect(errors).toBeGreaterThan(300);
+  });
+});
+
+describe("type errors are the same with and without the optimizer", () => {
+  it("element stores and indices keep AssemblyScript's typing", async () => {
+    const SRC = `
+export function f(a: Float32Array, v: f64): void {
+  for (let i = 0; i < a.length; i++) a[i] = v;
+}
+export function g(a: Int32Array): void {
+  for (let i = 0; i < a.length; i++) a[i] += 1.5;
+}
+export function h(a: Uint8Array, v: i64): void {
+  for (let i = 0; i < a.length; i++) a[i] = v;
+}
+export function k(a: Float64Array, i: f64): f64 {
+  return a[i];
+}
+export function ok(a: Uint8Array, b: Int16Array, c: Float32Array, v: i32): void {
+  for (let i = 0; i < a.length; i++) { a[i] = v; b[i] = a[i] + 1; c[i] = 1; c[i]++; }
+}
+`;
+    const compile = (optimizeKernels) => compileKernels({ root: "/", files: ["/k/t.kernel.ts"], readFile: async () => SRC, optimizeKernels });
+    const [o, r] = await Promise.all([compile(true), compile(false)]);
+    const shape = (res) => res.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    expect(shape(o)).toEqual(shape(r));
+    expect(shape(r).length).toBe(4);
+  });
+});
