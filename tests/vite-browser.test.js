@@ -138,6 +138,16 @@ describe("vite dev", () => {
     await edit("kernels/stats.kernel.ts", () => original.stats);
   });
 
+  it("serves the annotate report of a kernel at /__tskern/annotate; refuses non-kernel paths", async () => {
+    const base = server.resolvedUrls?.local[0] ?? "";
+    const ok = await fetch(new URL("__tskern/annotate?file=kernels/stats.kernel.ts", base));
+    expect(ok.status).toBe(200);
+    const html = await ok.text();
+    expect(html).toContain("kernels/stats.kernel.ts");
+    expect(html).toMatch(/<html[\s>]/i);
+    expect((await fetch(new URL("__tskern/annotate?file=../package.json", base))).status).toBe(400);
+  });
+
   it("server-side rendering (ssrLoadModule) runs kernels in Node", async () => {
     const mod = await server.ssrLoadModule("/app.js");
     expect(mod.run()).toMatchObject({ ...EXPECTED, version: 1, shared: true });

@@ -33,6 +33,8 @@ const KERNEL_ID = /\.kernel\.ts$/;
 const BUILD_QUERY = "?tskern-build";
 const WASM_QUERY = "?tskern-wasm";
 /** Dev-server path of a compiled wasm, by its sha256. */
+/** Dev-server page with the annotate report of a kernel. */
+export const ANNOTATE_ROUTE = "/__tskern/annotate";
 const DEV_WASM_ROUTE = /\/@tskern\/wasm\/([0-9a-f]{64})\.wasm(?:\?.*)?$/;
 export const ISOLATION_HEADERS = Object.freeze({
   "Cross-Origin-Opener-Policy": "same-origin",
@@ -270,6 +272,23 @@ export const unplugin = createUnplugin((/** @type {TskernPluginOptions | undefin
         if (Array.isArray(allow) && !allow.some((dir) => isInside(RUNTIME_DIR, dir))) allow.push(nodePath.dirname(RUNTIME_DIR));
       },
       configureServer(server) {
+        // `/__tskern/annotate?file=src/x.kernel.ts`: the `tskern annotate` report, live.
+        server.middlewares.use(ANNOTATE_ROUTE, (req, res) => {
+          const file = new URL(req.url ?? "", "http://localhost").searchParams.get("file") ?? "";
+          const abs = nodePath.resolve(root, file);
+          const send = (/** @type {number} */ status, /** @type {string} */ html) => {
+            res.statusCode = status;
+            res.setHeader("Content-Type", "text/html; charset=utf-8");
+            res.end(html);
+          };
+          if (!KERNEL_ID.test(file) || !isInside(abs, root)) {
+            send(400, `<!doctype html><title>tskern annotate</title><p>Pass a kernel file of this project: <code>${ANNOTATE_ROUTE}?file=src/blur.kernel.ts</code></p>`);
+            return;
+          }
+          import("../annotate/report.js")
+            .then(({ renderAnnotateReport }) => renderAnnotateReport(nodePath.relative(root, abs), { cwd: root }))
+            .then((r) => send(r.ok ? 200 : 422, r.html), (error) => send(500, `<!doctype html><pre>${String(error).replace(/[<&]/g, (c) => (c === "<" ? "&lt;" : "&amp;"))}</pre>`));
+        });
         server.middlewares.use((req, res, next) => {
           const match = DEV_WASM_ROUTE.exec(req.url ?? "");
           if (!match) return next();
