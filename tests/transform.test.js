@@ -110,3 +110,22 @@ describe("the build option boundsCheck: false", () => {
     expect(err(() => n.g(x, 2)).code).toBe("TSK201");
   });
 });
+
+describe("names a kernel may use", () => {
+  it("kernels named like binding internals or optimizer built-ins compile and run", async () => {
+    const src = [
+      "export function k0(x: i32): i32 { return x + 1; }",
+      "export function S(x: Float64Array): f64 { let s: f64 = 0; for (let i = 0; i < x.length; i++) s += x[i]; return s; }",
+      "export function min(x: Float64Array): f64 { let m = Infinity; for (let i = 0; i < x.length; i++) { const v = x[i]; if (v < m) m = v; } return m; }",
+      "export function load(x: Int32Array, i: i32): i32 { return x[i]; }",
+    ].join("\n") + "\n";
+    const built = await buildProject("names", { sources: { "kernels/names.kernel.ts": src } });
+    if (!built.result.ok) throw new Error(built.errors);
+    const n = await importBuilt(built.outDir, "names.kernel.js");
+    expect(n.k0(1)).toBe(2);
+    expect(n.S(new Float64Array([1, 2, 3]))).toBe(6);
+    expect(n.min(new Float64Array([3, -1, 2]))).toBe(-1);
+    expect(n.load(new Int32Array([4, 5]), 1)).toBe(5);
+    expect(err(() => n.load(new Int32Array([4, 5]), 2)).code).toBe("TSK201");
+  });
+});

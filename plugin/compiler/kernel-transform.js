@@ -66,6 +66,14 @@ export function createKernelTransform(state) {
         const fileFastmath = pick(fileDirectives.fastmath, false);
         const isKernelFile = state.kernelFiles.has(path.replace(/\.ts$/, ""));
         const locations = new Locations(state, path);
+        // The optimizer's generated code calls AssemblyScript built-ins by name;
+        // a file declaring one of those names would capture the calls.
+        const shadowed = state.optimize ? shadowedBuiltins(source) : [];
+        if (shadowed.length) {
+          state.notes.push({ path, start: 0, kind: "function",
+            message: `not optimized: this file declares '${shadowed.join("', '")}', a name the optimizer's generated code needs; rename it to get the optimized build` });
+        }
+        const optimize = state.optimize && !shadowed.length;
         let prevEnd = 0;
         for (const statement of source.statements) {
           let check = fileCheck;
@@ -80,7 +88,7 @@ export function createKernelTransform(state) {
           } else if (isKernelFile) {
             rejectNonFunctionExport(state, source, statement);
           }
-          if (state.optimize) rewriteOptimized(statement, { state, path, check, fastmath, locations, notes: state.notes });
+          if (optimize) rewriteOptimized(statement, { state, path, check, fastmath, locations, notes: state.notes });
           else {
             const rw = new Rewriter(state, path, check);
             rw.locations = locations;
@@ -120,6 +128,19 @@ function rewriteOptimized(statement, env) {
     default:
       reference(statement);
   }
+}
+
+/** Built-in names the optimizer emits as plain calls. */
+const OPTIMIZER_BUILTINS = new Set(["load", "store", "min", "max", "abs", "sqrt", "floor", "ceil", "trunc", "nearest", "select", "unchecked", "v128", "f64x2", "f32x4", "i32x4", "i64", "i32", "u32", "f64", "f32", "usize"]);
+
+/** Top-level names of a source that shadow an optimizer built-in. @param {any} source @returns {string[]} */
+function shadowedBuiltins(source) {
+  const names = new Set();
+  for (const st of source.statements) {
+    const decls = st.kind === NodeKind.Variable ? st.declarations : [st];
+    for (const d of decls) if (d?.name?.text && OPTIMIZER_BUILTINS.has(d.name.text)) names.add(d.name.text);
+  }
+  return [...names].sort();
 }
 
 /** @param {any} source */
