@@ -18,7 +18,7 @@ export const RUNTIME_IMPORT = "tskern/runtime";
 export const WASM_EXPRESSION = 'new URL("./tskern.wasm", import.meta.url)';
 /** The specifier kernel modules use for their build module until an adapter rewrites it. */
 export const BUILD_PLACEHOLDER = "\0tskern-build";
-const BUILD_IMPORT = /^import \{ build as \$ \} from "((?:\.\.\/)*|\.\/)tskern-build\.js";$/m;
+const BUILD_IMPORT = /^import \{ build as (\$\w*) \} from "((?:\.\.\/)*|\.\/)tskern-build\.js";$/m;
 const WASM = "tskern.wasm";
 const BUILD = "tskern-build.js";
 
@@ -116,7 +116,7 @@ export function createKernelCompiler(options = {}) {
       if (!BUILD_IMPORT.test(source)) {
         throw new Error(`tskern: internal error: the kernel module of ${f.file} does not import its build module as expected. Please report this.`);
       }
-      kernelSources.set(nodePath.join(root, f.file), source.replace(BUILD_IMPORT, `import { build as $ } from ${JSON.stringify(BUILD_PLACEHOLDER)};`));
+      kernelSources.set(nodePath.join(root, f.file), source.replace(BUILD_IMPORT, (_, alias) => `import { build as ${alias} } from ${JSON.stringify(BUILD_PLACEHOLDER)};`));
     }
     const buildSource = String(output(BUILD));
     if (buildSource.split(WASM_EXPRESSION).length !== 2) {
