@@ -24,13 +24,9 @@ export function readMemoryImport(bytes) {
   }
   let pos = 8;
   const u32 = () => {
-    let result = 0, shift = 0, byte;
-    do {
-      byte = bytes[pos++];
-      result |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result >>> 0;
+    const r = readU32(bytes, pos);
+    pos = r.next;
+    return r.value;
   };
   const name = () => {
     const len = u32();
@@ -67,6 +63,37 @@ export function readMemoryImport(bytes) {
     const minPages = u32();
     const maxPages = flags & 1 ? u32() : null;
     return { minPages, maxPages, shared: (flags & 2) !== 0 };
+  }
+}
+
+/**
+ * Reads an unsigned LEB128 number (up to 2^53) at `pos`.
+ * @param {Uint8Array} bytes @param {number} pos
+ * @returns {{ value: number, next: number }}  the number and the position after it
+ */
+export function readU32(bytes, pos) {
+  let value = 0, shift = 0, b;
+  do {
+    b = bytes[pos++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return { value, next: pos };
+}
+
+/**
+ * Calls `fn(id, contentStart, contentEnd, sectionStart)` for each section.
+ * @param {Uint8Array} bytes
+ * @param {(id: number, start: number, end: number, sectionStart: number) => void} fn
+ */
+export function eachSection(bytes, fn) {
+  let pos = 8;
+  while (pos < bytes.length) {
+    const sectionStart = pos;
+    const id = bytes[pos++];
+    const size = readU32(bytes, pos);
+    fn(id, size.next, size.next + size.value, sectionStart);
+    pos = size.next + size.value;
   }
 }
 

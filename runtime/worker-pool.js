@@ -25,6 +25,7 @@ import { ARRAY_CTORS } from "./array-kinds.js";
 import { codedError } from "./errors.js";
 import { sharedState } from "./shared-state.js";
 import { workerMain } from "./parallel-worker.js";
+import { eachSection, readU32 } from "./wasm-binary.js";
 
 /** Chunks per worker: enough for dynamic scheduling to balance uneven work. */
 const CHUNKS_PER_WORKER = 16;
@@ -300,13 +301,7 @@ function warnSerial(why) {
 export function workerModuleBytes(bytes) {
   /** @type {Uint8Array[]} */
   const parts = [bytes.subarray(0, 8)];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const sectionStart = pos;
-    const id = bytes[pos++];
-    const size = readU32(bytes, pos);
-    const contentStart = size.next;
-    const end = contentStart + size.value;
+  eachSection(bytes, (id, contentStart, end, sectionStart) => {
     if (id === 8) {
       const blank = bytes.slice(sectionStart, end);
       blank[0] = 0; // custom section ...
@@ -317,8 +312,7 @@ export function workerModuleBytes(bytes) {
     } else {
       parts.push(bytes.subarray(sectionStart, end));
     }
-    pos = end;
-  }
+  });
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
@@ -357,16 +351,6 @@ function skipConstExpr(bytes, pos) {
   }
 }
 
-/** @param {Uint8Array} bytes @param {number} pos */
-function readU32(bytes, pos) {
-  let value = 0, shift = 0, b;
-  do {
-    b = bytes[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return { value, next: pos };
-}
 
 /** @param {number} n */
 function writeU32(n) {

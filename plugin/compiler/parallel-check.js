@@ -14,6 +14,7 @@
  *  - an indirect call (a closure or virtual method: not provably safe).
  */
 import { decodeModule } from "../annotate/wasm-code.js";
+import { eachSection, readU32 } from "../../runtime/wasm-binary.js";
 
 /**
  * @param {Uint8Array} wasm
@@ -86,34 +87,8 @@ export function checkParallelKernels(wasm, kernels) {
 export function startFunction(bytes) {
   let found = null;
   eachSection(bytes, (id, pos) => {
-    if (id === 8) found = leb(bytes, pos).value;
+    if (id === 8) found = readU32(bytes, pos).value;
   });
   return found;
 }
 
-/**
- * Calls `fn(id, contentStart, contentEnd, sectionStart)` for each section.
- * @param {Uint8Array} bytes @param {(id: number, start: number, end: number, sectionStart: number) => void} fn
- */
-export function eachSection(bytes, fn) {
-  let pos = 8;
-  while (pos < bytes.length) {
-    const sectionStart = pos;
-    const id = bytes[pos++];
-    const size = leb(bytes, pos);
-    pos = size.next;
-    fn(id, pos, pos + size.value, sectionStart);
-    pos += size.value;
-  }
-}
-
-/** @param {Uint8Array} bytes @param {number} pos */
-function leb(bytes, pos) {
-  let value = 0, shift = 0, b;
-  do {
-    b = bytes[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return { value, next: pos };
-}
