@@ -20,7 +20,7 @@
 // Writes bench/results.json and bench/results.svg.
 //
 // Options: --quick, --only=dot,matmul (case names), --no-c, --no-asc,
-// --no-first-call.
+// --no-first-call, --no-write (a partial run: print only, keep results.json/svg).
 import nodePath from "node:path";
 import os from "node:os";
 import { execFile } from "node:child_process";
@@ -45,6 +45,7 @@ const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const withC = !argv.includes("--no-c");
 const withAsc = !argv.includes("--no-asc");
 const withFirstCall = !argv.includes("--no-first-call");
+const write = !argv.includes("--no-write");
 const timing = quick ? { timeMs: 60, warmupMs: 40, rounds: 2 } : { timeMs: 150, warmupMs: 100, rounds: 3 };
 const cases = only ? allCases.filter((c) => only.includes(c.name)) : allCases;
 const started = performance.now();
@@ -166,7 +167,7 @@ for (const c of cases) {
     const kUnchecked = unchecked.module(`kernels/${c.file}.kernel.ts`)[c.name];
     attempt("tskern", inBuild(checked.build), kChecked);
     attempt("nocheck", inBuild(unchecked.build), kUnchecked);
-    const simdFn = c.simd && checked.module("bench/kernels/simd.kernel.ts")[c.simd];
+    const simdFn = c.simd && checked.module(c.simdFile ?? "bench/kernels/simd.kernel.ts")[c.simd];
     if (simdFn) attempt("simd", inBuild(checked.build), simdFn, c.simdExact ? "exact" : "tolerance");
     // asc-esm copies every array in on each call: past 1M elements a call
     // costs ~0.1-0.5 s and shows nothing the 1M column does not.
@@ -255,7 +256,7 @@ const meta = {
   date: new Date().toISOString(), quick, gcc: native.ok ? `${native.version} ${native.flags}` : null,
   asc: withAsc && !ascError ? ASC_FLAGS.join(" ") : null, seconds: Math.round((performance.now() - started) / 1000),
 };
-await writeFile(nodePath.join(here, "results.json"), JSON.stringify({ ...meta, results, firstCall: firstCalls, targets, mismatches }, null, 1) + "\n");
+if (write) await writeFile(nodePath.join(here, "results.json"), JSON.stringify({ ...meta, results, firstCall: firstCalls, targets, mismatches }, null, 1) + "\n");
 const svg = renderSvg({
   title: "tskern kernel library: speed relative to the best plain-JS loop (log scale, higher is faster)",
   subtitle: `node ${process.version}, ${meta.cpu ?? "?"} x${meta.cores}, ${meta.date.slice(0, 10)}${quick ? ", --quick" : ""}; bars below the 1x line are slower than JS`,
@@ -263,8 +264,8 @@ const svg = renderSvg({
   cases: cases.map((c) => ({ name: c.name, sizes: (quick ? c.quickSizes : c.sizes).map((s) => c.label(s)) })),
   results: results.filter((r) => r.ratioVsJs !== null),
 });
-await writeFile(nodePath.join(here, "results.svg"), svg);
-console.log(`\nWritten: bench/results.json, bench/results.svg (${meta.seconds} s)`);
+if (write) await writeFile(nodePath.join(here, "results.svg"), svg);
+console.log(write ? `\nWritten: bench/results.json, bench/results.svg (${meta.seconds} s)` : `\n--no-write: results.json and results.svg left as they were (${meta.seconds} s)`);
 
 // ---- helpers -----------------------------------------------------------------------
 /** Runs fn once on args; returns its value and a copy/hash of the output argument. */

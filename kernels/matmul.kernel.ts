@@ -37,7 +37,7 @@ export function matmul(a: Float64Array, b: Float64Array, c: Float64Array, m: i32
   }
   c.fill(0, 0, m * n);
   if (m == 0 || k == 0 || n == 0) return;
-  const pack = packScratch((KB < k ? KB : k) * ((JB < n ? JB : n) & ~3));
+  const pack: Float64Array = packScratch((KB < k ? KB : k) * ((JB < n ? JB : n) & ~3));
   const m2: i32 = m - (m & 1);
   for (let kk: i32 = 0; kk < k; kk += KB) {
     const kEnd: i32 = kk + KB < k ? kk + KB : k;

@@ -705,3 +705,49 @@ export function nbodyEnergy(pos, vel, mass, eps2) {
   }
   return e;
 }
+
+// ------------------------------------------------------- simd/simd.kernel.ts
+// axpySimd and sobelSimd compute exactly what axpy and sobel do; dotSimd and
+// sumSimd keep the kernel's eight partial sums (lane j takes i % 8 == j) and
+// combine them in its order, so they match it bit for bit.
+
+/** @param {Float64Array} x @param {Float64Array} y @returns {number} */
+export function dotSimd(x, y) {
+  const n = x.length | 0;
+  if ((y.length | 0) !== n) throw new RangeError("dot: x and y must have the same length");
+  let p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0, p5 = 0.0, p6 = 0.0, p7 = 0.0;
+  const n8 = n & ~7;
+  let i = 0;
+  for (; i < n8; i += 8) {
+    p0 += x[i] * y[i]; p1 += x[i + 1] * y[i + 1]; p2 += x[i + 2] * y[i + 2]; p3 += x[i + 3] * y[i + 3];
+    p4 += x[i + 4] * y[i + 4]; p5 += x[i + 5] * y[i + 5]; p6 += x[i + 6] * y[i + 6]; p7 += x[i + 7] * y[i + 7];
+  }
+  let r = ((p0 + p2) + (p4 + p6)) + ((p1 + p3) + (p5 + p7));
+  for (; i < n; i++) r += x[i] * y[i];
+  return r;
+}
+
+/** @param {number} a @param {Float64Array} x @param {Float64Array} y */
+export function axpySimd(a, x, y) {
+  axpy(a, x, y);
+}
+
+/** @param {Float64Array} x @returns {number} */
+export function sumSimd(x) {
+  const n = x.length | 0;
+  let p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0, p5 = 0.0, p6 = 0.0, p7 = 0.0;
+  const n8 = n & ~7;
+  let i = 0;
+  for (; i < n8; i += 8) {
+    p0 += x[i]; p1 += x[i + 1]; p2 += x[i + 2]; p3 += x[i + 3];
+    p4 += x[i + 4]; p5 += x[i + 5]; p6 += x[i + 6]; p7 += x[i + 7];
+  }
+  let r = ((p0 + p2) + (p4 + p6)) + ((p1 + p3) + (p5 + p7));
+  for (; i < n; i++) r += x[i];
+  return r;
+}
+
+/** @param {Uint8Array} src @param {Uint8Array} dst @param {number} width @param {number} height */
+export function sobelSimd(src, dst, width, height) {
+  sobel(src, dst, width, height);
+}

@@ -16,6 +16,10 @@ export const RUNTIME_CODES = {
   TSK209: "wrong argument type or value (a kernel parameter, or alloc's arguments)",
   TSK210: "no kernel build loaded yet",
   TSK211: "the kernel module needs an import the runtime does not provide",
+  TSK213: "a generic kernel called with an array type it was not built for (its `// @tskern dtypes=`)",
+  TSK214: "a 2-D view parameter given something that is not a view, or a view of the wrong array type",
+  TSK215: "a strided (non-contiguous) view passed to a ContiguousView2D parameter",
+  TSK216: "a 2-D view whose shape, offset or strides do not fit its data, or an index outside it",
 };
 
 const classes = sharedState().classes;

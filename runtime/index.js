@@ -8,11 +8,14 @@
 import { sharedState } from "./shared-state.js";
 import { buildOf } from "./kernel-build.js";
 import { codedError } from "./errors.js";
+import { View2D } from "./views.js";
 
 export { KernelError, RUNTIME_CODES } from "./errors.js";
 export { loadBuild, retireBuild } from "./load-build.js";
 export { KernelBuild, DEFAULT_MEMORY_LIMIT } from "./kernel-build.js";
 export { configurePool, closePool, workerPool } from "./worker-pool.js";
+export { View2D, alloc2d, view2d } from "./views.js";
+export { gpuAlloc, toGPU, toHost, GPUArray, isGPUArray, configureGPU, gpuAvailable, gpuDevice } from "./gpu.js";
 
 /** @typedef {import("./kernel-build.js").KernelBuild} KernelBuild */
 
@@ -54,7 +57,9 @@ export function alloc(Ctor, length, options) {
 export function free(array) {
   const owner = array && typeof array === "object" ? buildOf(array) : undefined;
   if (!owner) {
-    throw codedError(Error, "TSK204", "free: this array was not allocated by tskern's alloc (plain arrays and subarrays need no free)");
+    throw codedError(Error, "TSK204", array instanceof View2D
+      ? "free: this is a 2-D view, which owns no memory; free the array it views: free(view.data)"
+      : "free: this array was not allocated by tskern's alloc (plain arrays and subarrays need no free)");
   }
   owner.free(array);
 }

@@ -15,6 +15,9 @@ import { readMemoryImport, withUnsharedMemory } from "./wasm-binary.js";
 import { createImports, checkImports } from "./wasm-imports.js";
 import { sharedState } from "./shared-state.js";
 import { runParallel } from "./worker-pool.js";
+import { passView } from "./views.js";
+import { dtypeError } from "./dtype-dispatch.js";
+import { runCpu, runGpu } from "./gpu.js";
 
 const PAGE = 65536;
 /** Default memory limit: 2 GiB. */
@@ -58,6 +61,23 @@ function disposeArray() {
   const build = buildOf(this);
   if (build && this[build.S] !== FREED) build.free(this);
 }
+
+/**
+ * A subarray of an array from alloc -> that array. Keeps it (and so its
+ * memory) alive while the view lives, and lets a kernel call refuse a view of
+ * a freed array (TSK202) instead of writing into memory reused by another.
+ */
+const VIEW_OF = /** @type {WeakMap<object, any>} */ (/** @type {any} */ (sharedState()).viewOf ??= new WeakMap()); // shared: another build's runtime copy may have made the view
+/** Own `subarray` of arrays from alloc: a real subarray, remembered in VIEW_OF. @this {any} @param {number} [begin] @param {number} [end] */
+function trackedSubarray(begin, end) {
+  const view = Object.getPrototypeOf(this).subarray.call(this, begin, end);
+  VIEW_OF.set(view, VIEW_OF.get(this) ?? this);
+  Object.defineProperty(view, "subarray", TRACKED);
+  return view;
+}
+
+/** Non-enumerable, so inspecting or comparing an array does not show it. */
+const TRACKED = { value: trackedSubarray, writable: true, configurable: true };
 
 /** array -> owning build (slow paths only), shared by every runtime copy */
 const OWNER = sharedState().owners;
@@ -209,6 +229,7 @@ export class KernelBuild {
     const array = new Ctor(buffer, words[1], byteLength / Ctor.BYTES_PER_ELEMENT);
     array[this.S] = ptr;
     array[DISPOSE] = disposeArray;
+    Object.defineProperty(array, "subarray", TRACKED);
     this.live.set(ptr, new WeakRef(array));
     this.liveBytes += byteLength;
     OWNER.set(array, this);
@@ -314,6 +335,13 @@ export class KernelBuild {
     if (value[this.S] === FREED) {
       throw codedError(Error, "TSK202", `${kernel.name}: parameter '${param.name}' is an array that was already freed. Pass a live array: free it only after its last use, or allocate a new one`);
     }
+    // A subarray of a freed array, or a freed array of another build (which this
+    // build would copy in and back out: into memory that build may have reused).
+    const root = VIEW_OF.get(value) ?? value;
+    const owner = OWNER.get(root);
+    if (owner && root[owner.S] === FREED) {
+      throw codedError(Error, "TSK202", `${kernel.name}: parameter '${param.name}' is ${root === value ? "an array" : "a subarray of an array"} that was already freed. Pass a live array: free it only after its last use${root === value ? "" : " (and that of its subarrays)"}, or allocate a new one`);
+    }
     for (let i = 0; i < this.tempCount; i += 4) if (this.temps[i] === value) return this.temps[i + 1];
     const buffer = value.buffer;
     if (this.buffers.has(buffer) || buffer === this.memory.buffer) {
@@ -402,6 +430,20 @@ export class KernelBuild {
       error.message = `${kernel.name}: ${error.message}`;
       return error;
     }
+    if (error instanceof WebAssembly.RuntimeError && this.isAllocatorTrap(error)) {
+      // The allocator could not grow memory for an allocation inside the kernel.
+      // Kernel allocations are collected only between calls (no roots are known
+      // during one), and a call on resident arrays never reaches the runtime, so
+      // the garbage of earlier calls may be what fills memory: collect it now,
+      // so the next call finds it reclaimed.
+      this.collect();
+      const at = this.locateTrap(error, kernel);
+      const where = at.exact ? `at ${at.path}:${at.line}:${at.column}` : `in kernel '${kernel.name}' declared at ${at.path}:${at.line}:${at.column}`;
+      return new KernelError(`${kernel.name}: out of kernel memory: an allocation inside the kernel failed ${where} (memory ${formatBytes(this.memory.buffer.byteLength)}, limit ${formatBytes(this.memoryLimit)}, ${formatBytes(this.liveBytes)} in ${this.live.size} live arrays). ` +
+        "Memory the kernel allocated in earlier calls has been collected now, so the call may succeed if retried. Allocate scratch arrays once and pass them in, free arrays you no longer need, or raise the limit (memoryLimit, TSKERN_MEMORY_LIMIT)", {
+        code: "TSK207", kernel: kernel.name, path: at.path, line: at.line, column: at.column, cause: error,
+      });
+    }
     if (error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message))) {
       const at = this.locateTrap(error, kernel);
       const where = at.exact ? `at ${at.path}:${at.line}:${at.column}` : `in kernel '${kernel.name}' declared at ${at.path}:${at.line}:${at.column} (the exact line is not known)`;
@@ -414,11 +456,40 @@ export class KernelBuild {
   }
 
   /**
+   * A 2-D view argument: its descriptor's address for this call (runtime/views.js).
+   * @param {number} k @param {number} p @param {number} slot @param {unknown} value
+   */
+  view(k, p, slot, value) {
+    return passView(this, k, p, slot, value);
+  }
+
+  /**
+   * A generic kernel called with an array class it was not built for (runtime/dtype-dispatch.js).
+   * @param {number} k @param {number} p @param {unknown} value @param {string[]} classes @returns {never}
+   */
+  dtype(k, p, value, classes) {
+    return dtypeError(this.meta.kernels[k], p, value, classes);
+  }
+
+  /**
    * `kernel.parallel(total, ...rest)` of a `// @tskern parallel` kernel: [0, total) in chunks on the worker pool.
    * @param {number} k @param {number} total @param {unknown[]} rest @param {Function} serial  the kernel's binding
    */
   parallel(k, total, rest, serial) {
     return runParallel(this, k, total, rest, serial);
+  }
+
+  /**
+   * `kernel.cpu(n, ...rest)` / `kernel.gpu(n, ...rest)` of a `// @tskern gpu` kernel (runtime/gpu.js).
+   * @param {number} k @param {number} n @param {unknown[]} rest
+   */
+  cpu(k, n, rest) {
+    return runCpu(this, k, n, rest);
+  }
+
+  /** @param {number} k @param {number} n @param {unknown[]} rest @returns {Promise<void>} */
+  gpu(k, n, rest) {
+    return runGpu(this, k, n, rest);
   }
 
   /** @param {number} loc @param {number} index @param {number} length */
@@ -441,6 +512,19 @@ export class KernelBuild {
       return at ? new KernelError(`${text} at ${at.path}:${at.line}:${at.column}`, { code, ...at }) : new KernelError(text, { code, path, line, column });
     }
     return new KernelError(`${message || "abort"} at ${path}:${line}:${column}`, { code: "TSK205", path, line, column });
+  }
+
+  /**
+   * True when a trap is AssemblyScript's allocator failing to grow memory: it
+   * executes `unreachable` in standard-library code (the innermost wasm frame
+   * maps to no kernel source), where user code's `unreachable()` is in a kernel.
+   * @param {Error} error
+   */
+  isAllocatorTrap(error) {
+    const table = this.meta.traps;
+    if (!/^unreachable/.test(error.message) || !table || !table.pc.length) return false;
+    const m = /wasm-function\[\d+\]:0x([0-9a-f]+)/.exec(String(error.stack ?? ""));
+    return !!m && !lookupPc(table, parseInt(m[1], 16));
   }
 
   /**

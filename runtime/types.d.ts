@@ -315,6 +315,46 @@ declare global {
   /** Single-precision `Math`. */
   const Mathf: TskernMathf;
 
+  // ---- generic kernels and 2-D views ------------------------------------
+
+  /**
+   * The array of element type `T` in a generic kernel
+   * (`// @tskern dtypes=f32,f64,i32`); each specialisation makes it the real
+   * class (`Float32Array`, ...). Plain TypeScript has no arithmetic on a type
+   * parameter, so generic kernel bodies type-check only with casts
+   * (`<T>(<f64>s + <f64>x[i])`); non-generic view kernels type-check fully.
+   */
+  interface TypedArray<T> {
+    readonly length: i32;
+    [index: number]: T;
+  }
+
+  /** A 2-D view parameter (any row and column stride); valid during the call only. */
+  interface View2D<T> {
+    readonly rows: i32;
+    readonly cols: i32;
+    /** elements from one row to the next */
+    readonly stride: i32;
+    /** elements from one column to the next */
+    readonly colStride: i32;
+    /** Element (r, c), index-checked. */
+    get(r: i32, c: i32): T;
+    /** Sets element (r, c), index-checked. */
+    set(r: i32, c: i32, value: T): void;
+    getUnchecked(r: i32, c: i32): T;
+    setUnchecked(r: i32, c: i32, value: T): void;
+  }
+
+  /** A 2-D view parameter with rows packed back to back (colStride 1, stride == cols; checked at the call). */
+  interface ContiguousView2D<T> extends View2D<T> {
+    /** rows * cols */
+    readonly length: i32;
+    /** Element i = r * cols + c, index-checked. */
+    at(i: i32): T;
+    /** Sets element i = r * cols + c, index-checked. */
+    setAt(i: i32, value: T): void;
+  }
+
   // ---- 64-bit integer arrays ---------------------------------------------
 
   /** AssemblyScript's name for `BigInt64Array`. */

@@ -1,7 +1,7 @@
 /**
  * The worker pool behind `kernel.parallel(total, ...rest)` (`// @tskern parallel`).
  *
- * Workers (Node `worker_threads`) each instantiate the build's module over the
+ * Workers each instantiate the build's module over the
  * build's one shared `WebAssembly.Memory`: arrays are never copied, a kernel
  * argument is the same pointer on every thread. `[0, total)` is cut into many
  * more chunks than workers; workers pull the next chunk from a shared counter
@@ -17,14 +17,15 @@
  * plugin/compiler/parallel-check.js): the allocator's root is a per-instance
  * global.
  *
- * Node only in this version; where memory cannot be shared (`build.shared ===
- * false`) or there is no `worker_threads`, `.parallel` runs the kernel
- * serially, with a one-time warning. No Node-only import at top level.
+ * Workers are Node `worker_threads` or browser module workers (started in
+ * runtime/pool-workers.js). Where memory cannot be shared (`build.shared ===
+ * false`: a page without cross-origin isolation) or there are no workers,
+ * `.parallel` runs the kernel serially, with a one-time warning.
  */
 import { ARRAY_CTORS } from "./array-kinds.js";
 import { codedError } from "./errors.js";
 import { sharedState } from "./shared-state.js";
-import { workerMain } from "./parallel-worker.js";
+import { startWorkers, defaultPoolSize, workerPlatform } from "./pool-workers.js";
 import { eachSection, readU32 } from "./wasm-binary.js";
 
 /** Chunks per worker: enough for dynamic scheduling to balance uneven work. */
@@ -32,7 +33,7 @@ const CHUNKS_PER_WORKER = 16;
 
 /**
  * @typedef {object} PoolOptions
- * @property {number} [size]              workers (default: $TSKERN_WORKERS, else os.availableParallelism())
+ * @property {number} [size]              workers (default: $TSKERN_WORKERS, else os.availableParallelism(); browsers: navigator.hardwareConcurrency)
  * @property {number} [chunksPerWorker]   default 16
  */
 
@@ -64,6 +65,8 @@ export class WorkerPool {
     /** @type {Map<number, { left: number, errors: any[], resolve: () => void, reject: (e: unknown) => void }>} */
     this.jobs = new Map();
     this.nextJob = 1;
+    /** @type {string | null} why workers cannot start here (then `.parallel` runs serially); reset by close/configure */
+    this.unavailable = null;
   }
 
   /** Workers in the pool (configured, or the machine's parallelism). */
@@ -82,30 +85,19 @@ export class WorkerPool {
 
   /** Starts the workers (once). */
   start() {
-    this.starting ??= (async () => {
-      const threadsName = "node:worker_threads";
-      const osName = "node:os";
-      const [{ Worker }, os] = await Promise.all([
-        import(/* @vite-ignore */ /* webpackIgnore: true */ threadsName),
-        import(/* @vite-ignore */ /* webpackIgnore: true */ osName),
-      ]);
-      const fromEnv = Number.parseInt(process.env.TSKERN_WORKERS ?? "", 10);
-      const size = this.options.size ?? (fromEnv >= 1 ? fromEnv : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-      const code = `(${workerMain.toString()})(require("node:worker_threads").parentPort);`;
-      const workers = [];
-      for (let i = 0; i < size; i++) {
-        const worker = new Worker(code, { eval: true });
-        worker.tokens = new Set();
-        worker.unref();
-        worker.on("message", (/** @type {any} */ msg) => this.onMessage(msg));
-        worker.on("error", (/** @type {unknown} */ error) => this.onCrash(worker, error));
-        worker.on("exit", (/** @type {number} */ code) => this.onCrash(worker, new Error(`tskern: a parallel worker exited (code ${code})`)));
-        workers.push(worker);
-      }
+    if (this.starting) return this.starting;
+    const starting = (async () => {
+      const size = this.options.size ?? await defaultPoolSize();
+      const workers = await startWorkers(size, {
+        onMessage: (msg) => this.onMessage(msg),
+        onCrash: (worker, error) => this.onCrash(worker, error),
+      });
       this.workers = workers;
       return workers;
     })();
-    return this.starting;
+    // A failed start fails this call; the next one tries again.
+    starting.catch(() => { if (this.starting === starting) this.starting = null; });
+    return (this.starting = starting);
   }
 
   /** @param {any} msg */
@@ -165,6 +157,7 @@ export class WorkerPool {
 
   /** Stops the workers; the next `.parallel` call starts new ones. */
   async close() {
+    this.unavailable = null;
     const workers = this.starting ? await this.starting.catch(() => []) : [];
     this.starting = null;
     this.workers = [];
@@ -218,8 +211,10 @@ export async function runParallel(build, k, total, rest, serial) {
     throw codedError(TypeError, "TSK208",
       `${kernel.name}.parallel(total${params.map((p) => `, ${p.name}: ${p.type}`).join("")}) takes ${params.length + 1} argument${params.length ? "s" : ""}, got ${rest.length + 1}`);
   }
-  if (!build.shared || !build.bytes || !hasWorkers()) {
-    warnSerial(build.shared ? "worker_threads is not available here" : "kernel memory cannot be shared here (a page without cross-origin isolation)");
+  const pool = workerPool();
+  if (!build.shared || !build.bytes || !hasWorkers() || pool.unavailable) {
+    warnSerial(!build.shared ? `kernel memory cannot be shared here (a page without cross-origin isolation). ${ISOLATION_ADVICE}`
+      : pool.unavailable ? pool.unavailable : "this JavaScript runtime has no worker threads");
     serial(0, total, ...rest);
     return;
   }
@@ -246,13 +241,20 @@ export async function runParallel(build, k, total, rest, serial) {
   const temps = build.temps.slice(0, build.tempCount);
   build.tempCount = 0;
   let errors = [];
+  let unavailable = false;
   try {
-    if (total > 0) errors = await workerPool().run(build, /** @type {any} */ (kernel).exportName, total, args);
+    if (total > 0) errors = await pool.run(build, /** @type {any} */ (kernel).exportName, total, args);
+  } catch (error) {
+    // The workers never started (a browser CSP refusing blob: workers): no chunk ran, so run it all serially.
+    if (!(/** @type {any} */ (error)?.workersUnavailable)) throw error;
+    pool.unavailable = /** @type {Error} */ (error).message.replace(/^tskern: /, "");
+    unavailable = true;
   } finally {
     for (let i = 0; i < temps.length; i++) build.temps[build.tempCount + i] = temps[i];
     build.tempCount += temps.length;
     build.release();
   }
+  if (unavailable) return runParallel(build, k, total, rest, serial);
   if (errors.length) throw toKernelError(build, k, errors[0]);
 }
 
@@ -276,18 +278,19 @@ function arrayKind(type) {
   return ARRAY_CTORS.findIndex((C) => C.name === name);
 }
 
-/** Node (and runtimes with its worker_threads); browsers run `.parallel` serially in this version. */
+/** Node's worker_threads, or a browser's module workers (runtime/pool-workers.js). */
 function hasWorkers() {
-  const p = /** @type {any} */ (globalThis).process;
-  return typeof p?.versions?.node === "string";
+  return workerPlatform() !== null;
 }
+
+const ISOLATION_ADVICE = "Serve the page cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp; the tskern Vite plugin sends them from vite dev and vite preview) so kernel memory can be shared with workers";
 
 /** @param {string} why */
 function warnSerial(why) {
   const warned = sharedState().warned;
   if (warned.has("parallel-serial")) return;
   warned.add("parallel-serial");
-  console.warn(`tskern: kernel.parallel() runs serially: ${why}. In browsers, serve the page cross-origin isolated (COOP/COEP headers) for shared memory; parallel workers in browsers are not supported by this version yet`);
+  console.warn(`tskern: kernel.parallel() runs serially: ${why}`);
 }
 
 // ---- the workers' variant of the module ------------------------------------

@@ -191,6 +191,9 @@ describe("tskern usage errors", () => {
     const watchCheck = await run(["check", "k", "--watch"], SCRATCH);
     expect(watchCheck.code).toBe(2);
     expect(watchCheck.stderr).toContain("--watch works with 'tskern build', not 'check'");
+    const quickAlone = await run(["build", "k", "--no-quick"], SCRATCH);
+    expect(quickAlone.code).toBe(2);
+    expect(quickAlone.stderr).toContain("--no-quick only applies to 'tskern build --watch'");
   });
 
   it("names a missing input", async () => {
@@ -206,7 +209,7 @@ describe("tskern usage errors", () => {
     const help = await run(["--help"], SCRATCH);
     expect(help.code).toBe(0);
     for (const word of ["build", "check", "cache clean", "cache dir", "annotate", "bench", "--outDir", "--boundscheck", "--runtime-import", "--memory-limit",
-      "--optimize-level", "--no-cache", "--watch", "--quiet", "TSKERN_CACHE_DIR", "TSKERN_CACHE_MAX_BYTES"]) {
+      "--optimize-level", "--no-cache", "--watch", "--no-quick", "--quiet", "TSKERN_CACHE_DIR", "TSKERN_CACHE_MAX_BYTES"]) {
       expect(help.stdout).toContain(word);
     }
     expect((await run(["build", "-h"], SCRATCH)).stdout).toBe(help.stdout);

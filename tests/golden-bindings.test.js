@@ -6,11 +6,11 @@ import nodePath from "node:path";
 import { buildProject, FIXTURES } from "./support/build-fixture.js";
 
 const GOLDEN = nodePath.join(FIXTURES, "golden");
-const FILES = ["scalars.kernel.js", "scalars.kernel.d.ts", "arrays.kernel.d.ts", "other.kernel.js", "other.kernel.d.ts"];
+const FILES = ["scalars.kernel.js", "scalars.kernel.d.ts", "arrays.kernel.d.ts", "other.kernel.js", "other.kernel.d.ts", "views-generic.kernel.js", "views-generic.kernel.d.ts"];
 let outputs;
 
 beforeAll(async () => {
-  const built = await buildProject("golden", { fixtures: ["scalars.kernel.ts", "arrays.kernel.ts", "other.kernel.ts"] });
+  const built = await buildProject("golden", { fixtures: ["scalars.kernel.ts", "arrays.kernel.ts", "other.kernel.ts", "views-generic.kernel.ts"] });
   if (!built.result.ok) throw new Error(built.errors);
   outputs = new Map(built.result.outputs.map((o) => [o.path, o.contents]));
 });

@@ -239,15 +239,15 @@ describe("compile errors", () => {
   it("allocation inside a parallel kernel: located error at the kernel", async () => {
     const { result, errors } = await build("export function ok(x: f64): f64 { return x; }\n\n// @tskern parallel\nexport function grow(start: i32, end: i32, out: Float64Array): void {\n  const tmp = new Float64Array(end - start);\n  for (let i = start; i < end; i++) out[i] = tmp[i - start];\n}\n");
     expect(result.ok).toBe(false);
-    const d = result.diagnostics.find((x) => x.code === "TSK103");
+    const d = result.diagnostics.find((x) => x.code === "TSK110");
     expect(d).toMatchObject({ path: "kernels/bad.kernel.ts", line: 4, column: 17 });
     expect(d.message).toContain("Parallel kernel 'grow' allocates kernel memory");
-    expect(errors).toMatch(/^kernels\/bad\.kernel\.ts:4:17: error TSK103/m);
+    expect(errors).toMatch(/^kernels\/bad\.kernel\.ts:4:17: error TSK110/m);
   });
 
   it("a module-level variable set at startup: located error", async () => {
     const { result } = await build("const table = new Float64Array(16);\n\n// @tskern parallel\nexport function look(start: i32, end: i32, out: Float64Array): void {\n  for (let i = start; i < end; i++) out[i] = table[i & 15];\n}\n");
-    const d = result.diagnostics.find((x) => x.code === "TSK103");
+    const d = result.diagnostics.find((x) => x.code === "TSK110");
     expect(d).toMatchObject({ line: 4, column: 17 });
     expect(d.message).toContain("module-level variable");
   });
@@ -255,7 +255,7 @@ describe("compile errors", () => {
   it("first params not start: i32, end: i32: located error", async () => {
     const { result, errors } = await build("export function ok(x: f64): f64 { return x; }\n\n// @tskern parallel\nexport function bad(n: f64, out: Float64Array): void {\n  out[0] = n;\n}\n");
     expect(result.ok).toBe(false);
-    const d = result.diagnostics.find((x) => x.code === "TSK103");
+    const d = result.diagnostics.find((x) => x.code === "TSK110");
     expect(d).toMatchObject({ path: "kernels/bad.kernel.ts", line: 4, column: 21 });
     expect(d.message).toContain("'start: i32, end: i32'");
     expect(errors).toContain("bad(n: f64");

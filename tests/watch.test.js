@@ -65,17 +65,24 @@ describe("tskern build --watch", () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const builds = () => (stdout.match(/^built \d+ kernels? from \d+ files? into d\/ in \d+ ms/gm) ?? []).length;
+    // Each build is written twice: a quick -O0 build, then the optimized one (counted here).
+    const builds = () => (stdout.match(/^built \d+ kernels? from \d+ files? into d\/ in \d+ ms \(optimized\)$/gm) ?? []).length;
+    const quickBuilds = () => (stdout.match(/^built \d+ kernels? from \d+ files? into d\/ in \d+ ms \(quick -O0 build; optimizing at -O3\)$/gm) ?? []).length;
+    const level = async () => JSON.parse(await readFile(nodePath.join(dir, "d/tskern-manifest.json"), "utf8")).options.optimizeLevel;
 
     try {
       await waitFor("the first build", () => /^watching \d+ files for changes; press Ctrl-C to stop$/m.test(stdout));
       expect(builds()).toBe(1);
+      expect(quickBuilds()).toBe(1);
+      expect(await level()).toBeUndefined(); // the last output is the release build, as `tskern build` writes it
       expect(await call(dir, "a.kernel.js", "f", 10)).toBe(22); // (10 + 1) * 2
 
       // 1. A kernel file changes.
       await writeFile(nodePath.join(dir, "k/a.kernel.ts"), kernel(3));
       await waitFor("a rebuild after the kernel changed", () => builds() === 2);
       expect(stdout).toContain("changed: k/a.kernel.ts; rebuilding");
+      expect(quickBuilds()).toBe(2);
+      expect(await level()).toBeUndefined();
       expect(await call(dir, "a.kernel.js", "f", 10)).toBe(33);
 
       // 2. A helper it imports changes.
@@ -88,6 +95,7 @@ describe("tskern build --watch", () => {
       const manifest = await readFile(nodePath.join(dir, "d/tskern-manifest.json"));
       await writeFile(nodePath.join(dir, "k/a.kernel.ts"), kernel(3).replace("* 3;", "* ;"));
       await waitFor("the compile error", () => /waiting for changes/.test(stderr));
+      expect(quickBuilds()).toBe(3); // the quick build failed: no optimized build follows
       expect(stderr).toMatch(/^k\/a\.kernel\.ts:4:\d+: error AS\d+: /m);
       expect(stderr).toContain("> 4 |   return bump(x) * ;");
       expect(stderr).toMatch(/^tskern build: 1 error in 1 file; nothing was written to d\/; waiting for changes$/m);

@@ -33,7 +33,7 @@ export const CODE_DOCS = {
   },
   TSK101: {
     when: "An exported function (a kernel) has a parameter whose type cannot cross between JavaScript and WebAssembly: strings, objects, arrays of arrays, nullable or generic types.",
-    example: "kernels/text.kernel.ts:1:30: error TSK101: Parameter 's' of kernel 'f' has type 'string', which a kernel cannot take. Supported: i8, i16, i32, u8, u16, u32, i64, u64, f32, f64, bool, Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray, Int64Array, Uint64Array.",
+    example: "kernels/text.kernel.ts:1:30: error TSK101: Parameter 's' of kernel 'f' has type 'string', which a kernel cannot take. Supported: i8, i16, i32, u8, u16, u32, i64, u64, f32, f64, bool, Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray, Int64Array, Uint64Array, View2D<T>, ContiguousView2D<T>.",
     fix: "Use one of the supported types: pass text as a `Uint8Array` of its bytes, structured data as typed arrays (one per field) or scalars. A helper function that is not exported may take any type.",
   },
   TSK102: {
@@ -67,14 +67,64 @@ export const CODE_DOCS = {
     fix: "Export one kernel per element type (`sumF32`, `sumF64`) calling a shared generic helper, and pass every argument explicitly (put the default on the JavaScript side).",
   },
   TSK108: {
-    when: "A directive that a later version of tskern will support (`gpu`, `dtypes`, `wraparound`).",
-    example: "kernels/blas.kernel.ts:1:12: error TSK108: Directive 'gpu' is not supported by this version of tskern yet. Remove it.",
+    when: "A directive that a later version of tskern will support (`wraparound`).",
+    example: "kernels/blas.kernel.ts:1:12: error TSK108: Directive 'wraparound' is not supported by this version of tskern yet. Remove it.",
     fix: "Remove the directive.",
   },
   TSK109: {
     when: "The AssemblyScript compiler crashed, or failed without reporting a located error. This is a bug in tskern or AssemblyScript, not in the kernel.",
     example: "kernels/blas.kernel.ts: error TSK109: The AssemblyScript compiler crashed: unreachable. Please report this with the kernel source.",
     fix: "Report it with the kernel source. Meanwhile, undo the last change to the kernel or simplify the code it touched until the file compiles.",
+  },
+  TSK110: {
+    when: "A kernel marked `// @tskern parallel` cannot run on the worker pool: its first two parameters are not `start: i32, end: i32`, or (checked in the compiled wasm) it allocates kernel memory, makes an indirect call (a closure or virtual method), or reads a module-level variable set when the module starts. Each worker runs its own instance of the module over the shared memory, without the start function, and the allocator's state is the main thread's. Located at the kernel's parameters or name.",
+    example: "kernels/par.kernel.ts:4:17: error TSK110: Parallel kernel 'grow' allocates kernel memory (new arrays or objects, array push, string building, ...), which the allocator cannot do on a worker thread. Allocate the arrays it needs on the host with alloc() and pass them in; or remove '// @tskern parallel'.",
+    fix: "Start the parameter list with `start: i32, end: i32` and loop over `[start, end)`; allocate scratch arrays on the host with `alloc()` and pass them in; pass values that a module-level variable held as parameters; call plain functions instead of closures. Or remove `// @tskern parallel`.",
+  },
+  TSK111: {
+    when: "The value of `// @tskern dtypes=` names an element type tskern cannot build a generic kernel for, or lists one twice. Known dtypes: f64, f32, i32, u32, i16, u16, i8, u8, i64, u64 (comma-separated, no spaces). Located at the directive.",
+    example: "kernels/gen.kernel.ts:2:12: error TSK111: 'f16' is not a dtype tskern can build a generic kernel for. Known dtypes: f64, f32, i32, u32, i16, u16, i8, u8, i64, u64. Write e.g. '// @tskern dtypes=f32,f64,i32' (no spaces).",
+    fix: "List known dtypes, each once: `// @tskern dtypes=f32,f64,i32`.",
+  },
+  TSK112: {
+    when: "A function-level `// @tskern dtypes=` sits above a kernel that is not generic, or above a function that is not an exported kernel. (A file-wide `dtypes` applies to the file's generic kernels only.) Located at the function's name.",
+    example: "kernels/gen.kernel.ts:3:17: error TSK112: '// @tskern dtypes=...' applies to exported generic kernels ('export function sum<T>(x: TypedArray<T>, ...)'), and 'sum' is not generic. Remove the directive, or make the kernel generic over its element type T.",
+    fix: "Remove the directive, or write the kernel once over its element type: `export function sum<T>(x: TypedArray<T>): T`.",
+  },
+  TSK113: {
+    when: "A generic kernel with `dtypes` cannot be built per dtype: it has more than one type parameter, no parameter of type `TypedArray<T>` or `View2D<T>` whose class picks the specialisation at a call, or it is also `// @tskern parallel`. Located at the kernel's name.",
+    example: "kernels/gen.kernel.ts:2:17: error TSK113: Generic kernel 'fill' has no parameter of type 'TypedArray<T>' (or 'View2D<T>'), so a call cannot tell which dtype to run. Give it one, or write one kernel per element type.",
+    fix: "Give the kernel exactly one type parameter (the element type) and at least one `TypedArray<T>` or `View2D<T>` parameter; write parallel kernels once per element type.",
+  },
+  TSK114: {
+    when: "A `View2D<...>` or `ContiguousView2D<...>` parameter whose element type is not a numeric dtype (f64, f32, i32, u32, i16, u16, i8, u8, i64, u64), or a 2-D view parameter of a `// @tskern parallel` kernel. Located at the parameter's type.",
+    example: "kernels/img.kernel.ts:1:22: error TSK114: Parameter 'm' of kernel 'f' has type 'View2D<string>'; a 2-D view takes one numeric element type: View2D<f64>, View2D<f32>, View2D<i32>, ... (also u32, i16, u16, i8, u8, i64, u64), or View2D<T> in a generic kernel.",
+    fix: "Use a numeric element type (`View2D<f64>`); for a parallel kernel pass the view's data array and its rows, cols and stride as separate parameters.",
+  },
+  TSK120: {
+    when: "A kernel marked `// @tskern gpu` runs once per index on the GPU, so its signature is fixed: the first parameter is the index `i: i32`, the others are `Float32Array`, `Int32Array`, `Uint32Array` (storage buffers) or `f32`, `i32`, `u32` (uniforms), at most 8 arrays (WebGPU's default binding limit), and it returns `void`. Located at the offending parameter or result.",
+    example: "kernels/gpu.kernel.ts:2:38: error TSK120: Parameter 'x' of GPU kernel 'scale' has type 'Float64Array'; a GPU kernel takes Float32Array, Int32Array, Uint32Array and the scalars f32, i32, u32 (WGSL has no f64, i64 or 8/16-bit storage).",
+    fix: "Write the kernel per element: `export function k(i: i32, a: f32, x: Float32Array, y: Float32Array): void { y[i] = a * x[i]; }`; use f32 data on the GPU; write results into arrays instead of returning them. Or remove `// @tskern gpu`.",
+  },
+  TSK121: {
+    when: "A `// @tskern gpu` kernel contains a statement outside the GPU subset: switch, try/throw, a labelled break, `for (;;)` without a condition, `return value`, a call used as a statement, or a declaration of a function or class. The message lists the statements the subset has.",
+    example: "kernels/gpu.kernel.ts:3:3: error TSK121: 'switch (i & 3) {' is not supported in GPU kernel 'pick'. A GPU kernel may contain: let/const locals (f32, i32, u32, bool), assignments (=, +=, ...) to locals and array elements, ++/--, if/else, for, while, do-while, break, continue, return;",
+    fix: "Rewrite it with if/else and loops that have a condition; write results into an array; inline helper code into the kernel.",
+  },
+  TSK122: {
+    when: "A `// @tskern gpu` kernel uses an expression the GPU cannot run: a module-level variable (`let`, `var`) or function (they do not exist on the GPU; a module-level `const` with a constant initializer does), `new`, a closure, a string, an assignment or `++` inside an expression, a property other than `.length` and the `Mathf` constants, or indexes something that is not an array parameter.",
+    example: "kernels/gpu.kernel.ts:4:18: error TSK122: 'scale' is not a parameter, local or module-level constant of GPU kernel 'apply'. Module-level variables (let, var) and functions do not exist on the GPU: pass the value as a parameter, declare it inside the kernel, or make it 'const NAME: f32 = <constant expression>'.",
+    fix: "Pass the value as a parameter, declare it in the kernel, or make it a module-level `const` with a constant initializer; allocate arrays on the host and pass them in; make assignments and `++` statements of their own.",
+  },
+  TSK123: {
+    when: "A `// @tskern gpu` kernel calls something the GPU cannot run: a function of the kernel file or a helper module, `Math.*` (it computes in f64, which WGSL lacks), or a `Mathf` function WGSL has no counterpart for (`Mathf.random`, `Mathf.cbrt`, ...).",
+    example: "kernels/gpu.kernel.ts:3:16: error TSK123: 'Math.sqrt' computes in f64, and WGSL has no f64. Use Mathf (f32) in GPU kernels: Mathf.sqrt, Mathf.exp, Mathf.PI, ...",
+    fix: "Use `Mathf` (f32) functions and the built-ins `abs`, `min`, `max`, `sqrt`, `floor`, `ceil`, `trunc`, `nearest`; inline helper functions into the kernel.",
+  },
+  TSK124: {
+    when: "A `// @tskern gpu` kernel uses a type WGSL lacks (f64, i64, 8/16-bit integers), an untyped float local (`let t = 0.5` is f64 in AssemblyScript), or mixes types WGSL does not convert implicitly: i32 with u32, an integer with a float literal, a float where an integer or bool is needed.",
+    example: "kernels/gpu.kernel.ts:3:7: error TSK124: Local 't' would be f64 (an untyped float literal is f64 in AssemblyScript), and WGSL has no f64. Declare it f32: 'let t: f32 = 0.5'.",
+    fix: "Declare float locals `: f32`; convert explicitly where types meet (`f32(i)`, `<u32>k`, `i32(u)`); compare floats rather than using them as conditions.",
   },
   TSK201: {
     thrown: "KernelError",
@@ -141,6 +191,30 @@ export const CODE_DOCS = {
     when: "The kernel's wasm imports a host function the runtime does not provide (an `@external` declaration, or a standard-library API that needs the host).",
     example: "This kernel build imports 'env.now', which the tskern runtime does not provide. Kernels cannot call host functions; remove the @external declaration or the API that needs it [TSK211]",
     fix: "Remove the `@external` declaration or the API that needs it; pass what it provided as a kernel argument instead.",
+  },
+  TSK213: {
+    thrown: "TypeError",
+    when: "A generic kernel (`// @tskern dtypes=`) was called with an array (or a 2-D view of one) whose class is not among the dtypes it was built for; the message lists those.",
+    example: "sum: parameter 'x' is a Uint16Array, but sum is built only for Float32Array, Float64Array, Int32Array. Pass one of those, or add its element type to the kernel's '// @tskern dtypes=' directive [TSK213]",
+    fix: "Pass an array of one of the listed classes, or add its dtype (`u16`) to the kernel's `dtypes` directive and rebuild.",
+  },
+  TSK214: {
+    thrown: "TypeError",
+    when: "A 2-D view parameter (`View2D<T>`, `ContiguousView2D<T>`) received something that is not a view from `alloc2d`/`view2d` (a bare typed array, a look-alike object), or a view of another array class.",
+    example: "sum2d: parameter 'm' expects a 2-D view of Float64Array (from alloc2d or view2d), got a Float64Array (wrap it: view2d(array, rows, cols)) [TSK214]",
+    fix: "Wrap the array: `view2d(array, rows, cols)`, or allocate with `alloc2d(Float64Array, rows, cols)`; match the parameter's element type.",
+  },
+  TSK215: {
+    thrown: "TypeError",
+    when: "A view whose rows are not packed back to back (a sub-block narrower than its parent, a transpose, a column-strided view) was passed to a `ContiguousView2D<T>` parameter, which requires colStride 1 and stride == cols.",
+    example: "sumFlat: parameter 'm' is a ContiguousView2D (rows packed: colStride 1, stride == cols), got a 2x3 view with stride 6 and colStride 1. Pass a packed view (alloc2d, or copy into one), or declare the parameter View2D<f64> to accept strided views [TSK215]",
+    fix: "Declare the parameter `View2D<T>` to accept strided views, or pass a packed copy (`view2d(v.toArray(), v.rows, v.cols)`).",
+  },
+  TSK216: {
+    thrown: "RangeError",
+    when: "A 2-D view was made with a shape, offset or strides that reach past its data (or negative or non-integer ones), `block()` asked for a region outside the view, or `get`/`set` on the host got an index outside it. (Inside a kernel an out-of-range `get`/`set` is a KernelError TSK201.)",
+    example: "a 3x4 view with offset 0, stride 4 and colStride 1 reaches element 11, but its data has 10 elements. Use a smaller shape or stride, or larger data [TSK216]",
+    fix: "Keep `offset + (rows - 1) * stride + (cols - 1) * colStride` below the data's length; check block and index bounds against `rows` and `cols`.",
   },
 };
 

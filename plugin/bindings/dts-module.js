@@ -21,9 +21,29 @@ export function generateKernelDts({ file, kernels, version }) {
       const rest = k.params.slice(2).map((p) => `, ${p.name}: ${tsType(p.type)}`).join("");
       out.push(`export declare namespace ${k.name} {`, `  /** Runs \`${k.name}(start, end, ...)\` over [0, total) in chunks on the worker pool; resolves when all are done. */`, `  function parallel(total: number${rest}): Promise<void>;`, "}");
     }
+    // `// @tskern gpu`: kernel.gpu / kernel.cpu over [0, n) (runtime/gpu.js).
+    if (k.gpu) out.push(...gpuDeclarations(k));
+  }
+  if (kernels.some((k) => k.gpu)) {
+    out.push("", "/** A device-resident array from gpuAlloc() or toGPU() (tskern/runtime). */", "interface TskernGPUArray<T> { readonly type: { new (length: number): T }; readonly length: number; free(): void }");
   }
   if (!kernels.length) out.push("export {};");
   return out.join("\n") + "\n";
+}
+
+/** @param {import("../compiler/kernel-transform.js").KernelInfo} k */
+function gpuDeclarations(k) {
+  const rest = k.params.slice(1);
+  const cpu = rest.map((p) => `, ${p.name}: ${tsType(p.type)}`).join("");
+  const gpu = rest.map((p) => `, ${p.name}: ${tsType(p.type)}${lookupType(p.type)?.kind === "array" ? ` | TskernGPUArray<${tsType(p.type)}>` : ""}`).join("");
+  return [
+    `export declare namespace ${k.name} {`,
+    `  /** Runs \`${k.name}(i, ...)\` for every i in [0, n) on WebGPU (without WebGPU: as ${k.name}.cpu); written arrays receive the results. */`,
+    `  function gpu(n: number${gpu}): Promise<void>;`,
+    `  /** Runs \`${k.name}(i, ...)\` for every i in [0, n) as one wasm loop. */`,
+    `  function cpu(n: number${cpu}): void;`,
+    "}",
+  ];
 }
 
 /** @param {string} type */

@@ -6,6 +6,7 @@
  * everything else takes the build's slow path (checks, copies).
  */
 import { lookupType } from "../compiler/kernel-types.js";
+import { genericDispatchers } from "./generic-dispatch.js";
 
 /**
  * @typedef {import("../compiler/kernel-transform.js").KernelInfo} KernelInfo
@@ -25,6 +26,7 @@ export function generateKernelModule({ file, kernels, buildImport, version }) {
   ];
   for (const k of kernels) out.push(`const $tsk${k.index} = $tskX[${JSON.stringify(k.exportName)}];`);
   for (const k of kernels) out.push("", ...kernelFunction(k));
+  out.push(...genericDispatchers(kernels)); // `// @tskern dtypes=` kernels (generic-dispatch.js)
   return out.join("\n") + "\n";
 }
 
@@ -32,9 +34,10 @@ export function generateKernelModule({ file, kernels, buildImport, version }) {
 function kernelFunction(k) {
   const args = k.params.map((_, i) => `a${i}`);
   const ptrs = [];
+  let views = 0;
   const lines = [
     `/** ${k.name}(${k.params.map((p) => `${p.name}: ${p.type}`).join(", ")}): ${k.result} (${k.file}:${k.line}:${k.column}) */`,
-    `export function ${k.name}(${args.join(", ")}) {`,
+    `${k.dtype ? `function $tskK${k.index}` : `export function ${k.name}`}(${args.join(", ")}) {`,
     `  if (arguments.length !== ${k.params.length}) $tsk.argc(${k.index}, arguments.length);`,
   ];
   k.params.forEach((p, i) => {
@@ -42,6 +45,10 @@ function kernelFunction(k) {
     if (t.kind === "array") {
       lines.push(`  let p${i} = a${i} instanceof ${t.ts} ? a${i}[$tskS] : 0;`);
       lines.push(`  if (!(p${i} > 0)) p${i} = $tsk.arg(${k.index}, ${i}, a${i});`);
+      ptrs.push(`p${i}`);
+    } else if (t.kind === "view") {
+      // A 2-D view: the address of a descriptor filled for this call (runtime/views.js).
+      lines.push(`  const p${i} = $tsk.view(${k.index}, ${i}, ${views++}, a${i});`);
       ptrs.push(`p${i}`);
     } else {
       lines.push(`  if (!(${t.check.replace(/\bv\b/g, `a${i}`)})) $tsk.bad(${k.index}, ${i}, a${i}, ${JSON.stringify(t.expected)});`);
@@ -69,6 +76,8 @@ function kernelFunction(k) {
   );
   // `// @tskern parallel`: [0, total) split over the worker pool (runtime/worker-pool.js).
   if (k.parallel) lines.push(`${k.name}.parallel = (total, ...rest) => $tsk.parallel(${k.index}, total, rest, ${k.name});`);
+  // `// @tskern gpu`: [0, n) on WebGPU, or as the wasm loop (runtime/gpu.js).
+  if (k.gpu) lines.push(`${k.name}.gpu = (n, ...rest) => $tsk.gpu(${k.index}, n, rest);`, `${k.name}.cpu = (n, ...rest) => $tsk.cpu(${k.index}, n, rest);`);
   return lines;
 }
 

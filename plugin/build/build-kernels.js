@@ -187,7 +187,7 @@ async function compileBuild({ cwd, files, texts, settings, base, options }) {
         const k = /** @type {any} */ (compiled.kernels.find((x) => x.name === p.kernel));
         const text = texts.get(nodePath.join(cwd, k.file));
         const start = text === undefined ? undefined : text.split("\n").slice(0, k.line - 1).reduce((n, l) => n + l.length + 1, 0) + k.column - 1;
-        return makeDiagnostic({ code: "TSK103", path: k.file, message: p.message, text, start, end: start === undefined ? undefined : start + k.name.length });
+        return makeDiagnostic({ code: p.code, path: k.file, message: p.message, text, start, end: start === undefined ? undefined : start + k.name.length });
       });
       return { ok: false, diagnostics: [...compiled.diagnostics, ...diagnostics], outputs: [], files: [], manifest: null, inputs, fromCache: false, built: null };
     }
@@ -201,7 +201,7 @@ async function compileBuild({ cwd, files, texts, settings, base, options }) {
   const meta = {
     id: buildId,
     files: compiled.kernelFiles,
-    kernels: kernels.map((k) => ({ name: k.name, file: k.file, line: k.line, column: k.column, params: k.params, result: k.result, ...(k.parallel ? { parallel: true, exportName: k.exportName } : {}) })),
+    kernels: kernels.map((k) => ({ name: k.name, file: k.file, line: k.line, column: k.column, params: k.params, result: k.result, ...(k.parallel ? { parallel: true, exportName: k.exportName } : {}), ...(k.gpu ? { gpu: { wgsl: k.gpu.wgsl, slots: k.gpu.slots, words: k.gpu.words, cpu: k.gpu.cpuExport } } : {}) })),
     locations: compiled.locations,
     traps: compiled.sourceMap ? trapLocationTable(compiled.sourceMap) : { files: [], pc: [] },
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
@@ -227,7 +227,7 @@ async function compileBuild({ cwd, files, texts, settings, base, options }) {
     const buildImport = `${depth ? "../".repeat(depth) : "./"}${BUILD_MODULE}`;
     outputs.push({ path: outJs, contents: generateKernelModule({ file, kernels: fileKernels, buildImport, version }) });
     outputs.push({ path: outJs.replace(/\.js$/, ".d.ts"), contents: generateKernelDts({ file, kernels: fileKernels, version }) });
-    fileRecords.push({ file, out: outJs, kernels: fileKernels.map((k) => k.name) });
+    fileRecords.push({ file, out: outJs, kernels: [...new Set(fileKernels.map((k) => k.name))] }); // a generic kernel: one name, several specialisations
   }
   outputs.sort(byPath);
   const manifest = {

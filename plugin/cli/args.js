@@ -43,7 +43,10 @@ Options for build and check:
                             not store it (also: TSKERN_NO_CACHE=1)
   --watch, -w               build, then rebuild whenever a kernel file or a file
                             it imports changes; errors are printed and the
-                            last good output stays in --outDir (build only)
+                            last good output stays in --outDir (build only);
+                            each build writes a quick -O0 build first, then
+                            the optimized one
+  --no-quick                --watch: write only the optimized build
   --quiet, -q               print only errors and warnings
 
 General:
@@ -88,6 +91,7 @@ export class UsageError extends Error {
  * @property {string | undefined} out   annotate: the report path
  * @property {boolean} cache                    false: --no-cache
  * @property {boolean} watch
+ * @property {boolean} quick                    --watch: write an -O0 build before the optimized one (false: --no-quick)
  * @property {number | undefined} optimizeLevel
  */
 
@@ -111,7 +115,7 @@ export function parseArgs(argv) {
   /** @type {ParsedArgs} */
   const parsed = {
     command: null, inputs: [], outDir: "dist", root: null, boundsCheck: true, runtimeImport: undefined, memoryLimit: undefined, quiet: false,
-    cache: true, watch: false, optimizeLevel: undefined, out: undefined,
+    cache: true, watch: false, quick: true, optimizeLevel: undefined, out: undefined,
   };
   let help = false;
   let version = false;
@@ -143,6 +147,7 @@ export function parseArgs(argv) {
     if (name === "--no-cache") { noValue(); parsed.cache = false; continue; }
     if (name === "--cache") { noValue(); parsed.cache = true; continue; }
     if (name === "--watch" || name === "-w") { noValue(); parsed.watch = true; continue; }
+    if (name === "--no-quick") { noValue(); parsed.quick = false; continue; }
     if (name === "--boundscheck") {
       let value = inline;
       if (value === undefined && /^(true|false)$/.test(argv[i + 1] ?? "")) value = argv[++i];
@@ -178,6 +183,9 @@ export function parseArgs(argv) {
   }
   if (parsed.watch && parsed.command !== "build") {
     throw new UsageError(`--watch works with 'tskern build', not '${parsed.command}'`);
+  }
+  if (!parsed.quick && !parsed.watch) {
+    throw new UsageError("--no-quick only applies to 'tskern build --watch'");
   }
   if (parsed.command === "cache") {
     const sub = parsed.inputs[0];

@@ -21,8 +21,10 @@ import { sourceHash } from "../build/build-cache.js";
 
 /**
  * @typedef {object} WatchOptions
- * @property {() => Promise<Array<{ path: string, sha256: string | null }>>} build
- *   runs one build (and reports it); returns the files it read, absolute, with the sha256 it compiled
+ * @property {(control: { superseded: () => boolean }) => Promise<Array<{ path: string, sha256: string | null }>>} build
+ *   runs one build (and reports it); returns the files it read, absolute, with the sha256 it compiled.
+ *   `superseded()` turns true once a file system event arrived since the build started (a build in
+ *   several steps can then stop early: a check for changes, and maybe another build, follows anyway)
  * @property {string[]} roots       the build's inputs (absolute files or directories)
  * @property {string} [outDir]      absolute; never watched
  * @property {AbortSignal} [signal] stops the loop
@@ -55,7 +57,10 @@ export async function watchBuilds(options) {
     pending = true;
     wake?.();
   };
+  // File system events seen (not poll ticks): a build in steps asks whether one came in meanwhile.
+  let events = 0;
   const onEvent = () => {
+    events++;
     if (debounce) clearTimeout(debounce);
     debounce = setTimeout(() => {
       debounce = null;
@@ -113,7 +118,8 @@ export async function watchBuilds(options) {
   /** What the last build compiled: path -> sha256 (null: looked for, absent). */
   let baseline = new Map();
   const runBuild = async () => {
-    const read = await options.build();
+    const eventsBefore = events;
+    const read = await options.build({ superseded: () => events !== eventsBefore });
     const next = new Map();
     for (const f of await kernelFiles()) next.set(f, await sourceHash(f));
     for (const r of read) next.set(r.path, r.sha256);

@@ -10,10 +10,13 @@ import asc from "assemblyscript/asc";
 import { Node } from "assemblyscript";
 import { ascArguments, ENTRY_FILE, LIB_DIR, WASM_FILE } from "./codegen-options.js";
 import { createKernelTransform } from "./kernel-transform.js";
+import { markOutlinedNoInline } from "./optimize/outline.js";
+import { addCpuLoops } from "./gpu/gpu-kernel.js";
 import { makeDiagnostic, lineColumnAt } from "./diagnostics.js";
+import { crashLocation } from "./crash-location.js";
 
 const LIB_PATH = fileURLToPath(new URL("./aslib/", import.meta.url));
-const LIB_FILES = ["tskern.ts"];
+const LIB_FILES = ["tskern.ts", "views.ts"];
 
 export { COMPILER_VERSIONS } from "./versions.js";
 
@@ -53,7 +56,8 @@ export { COMPILER_VERSIONS } from "./versions.js";
  * @property {number} line
  * @property {number} column
  * @property {string} kind     "versioned" (a loop whose checks were proved away), "vectorized", "strength-reduced",
- *                             "checked" (an access that keeps its check), "scalar" (a loop not vectorized), "function"
+ *                             "checked" (an access that keeps its check), "scalar" (a loop not vectorized), "function",
+ *                             "outlined" (a loop moved into its own function for V8's tier-up, or why not: optimize/outline.js)
  * @property {string} message  what was done, or why not
  */
 
@@ -106,9 +110,11 @@ async function compileNow(options) {
       diagnostics.push(makeDiagnostic({ code: "TSK105", path: rel, message: `Kernel file '${rel}' must end in .kernel.ts.` }));
       continue;
     }
-    const text = await read(abs);
-    if (text == null) {
-      diagnostics.push(makeDiagnostic({ code: "TSK105", path: rel, message: `Cannot read kernel file '${rel}'. Check the path.` }));
+    // A readFile that throws (EACCES, EISDIR, a dev server's own reader) is a diagnostic, not a rejection.
+    const text = await Promise.resolve().then(() => read(abs)).catch((/** @type {any} */ error) => ({ error }));
+    if (text == null || typeof text !== "string") {
+      const why = text?.error ? `: ${text.error?.message ?? text.error}` : "";
+      diagnostics.push(makeDiagnostic({ code: "TSK105", path: rel, message: `Cannot read kernel file '${rel}'${why}. Check the path.` }));
       continue;
     }
     texts.set(rel, text);
@@ -140,6 +146,11 @@ async function compileNow(options) {
     afterParse(parser) {
       super.afterParse(parser);
       addEntryExports(parser, state.kernels);
+      addCpuLoops(parser, state.kernels); // `// @tskern gpu` kernels: the wasm loop behind kernel.cpu(n, ...)
+    }
+    /** @param {any} module  Binaryen module, before Binaryen optimizes it */
+    afterCompile(module) {
+      if (state.optimize) markOutlinedNoInline(module, /** @type {any} */ (this).binaryen); // optimize/outline.js
     }
   }
 
@@ -157,7 +168,8 @@ async function compileNow(options) {
     if (rel === ENTRY_FILE) return entryText;
     if (rel.startsWith("__tskern_no_asconfig__")) return null;
     if (texts.has(rel)) return texts.get(rel) ?? null;
-    const text = await read(nodePath.join(root, rel));
+    // Unreadable (readFile threw) counts as missing: AssemblyScript then reports it at the import.
+    const text = await Promise.resolve().then(() => read(nodePath.join(root, rel))).catch(() => null);
     if (text != null && !rel.startsWith("node_modules/")) texts.set(rel, text);
     return text;
   };
@@ -175,7 +187,9 @@ async function compileNow(options) {
       stderr: memoryStream(stderr),
     });
   } catch (error) {
-    diagnostics.push(makeDiagnostic({ code: "TSK109", path: kernelFiles[0], message: `The AssemblyScript compiler crashed: ${error instanceof Error ? error.message : String(error)}. Please report this with the kernel source.` }));
+    // Located even so (crash-location.js): source nested too deep for the stack, or the first file.
+    const at = crashLocation(texts, kernelFiles, error instanceof Error ? error.message : String(error));
+    diagnostics.push(makeDiagnostic({ code: "TSK109", path: at.path, text: texts.get(at.path), start: at.start, end: at.end, message: at.message }));
     return result({});
   } finally {
     restoreExit();
@@ -187,7 +201,9 @@ async function compileNow(options) {
   }
   for (const d of ascDiagnostics) diagnostics.push(fromAscDiagnostic(d, texts));
   if (apiResult.error && !diagnostics.some((d) => d.severity === "error")) {
-    diagnostics.push(makeDiagnostic({ code: "TSK109", path: kernelFiles[0], message: `AssemblyScript failed: ${apiResult.error.message}${stderr.length ? `\n${stderr.join("")}` : ""}` }));
+    const at = crashLocation(texts, kernelFiles, apiResult.error.message);
+    const message = /call stack/i.test(apiResult.error.message) ? at.message : `AssemblyScript failed: ${apiResult.error.message}${stderr.length ? `\n${stderr.join("")}` : ""}`;
+    diagnostics.push(makeDiagnostic({ code: "TSK109", path: at.path, text: texts.get(at.path), start: at.start, end: at.end, message }));
   }
   const ok = !diagnostics.some((d) => d.severity === "error");
   if (!ok) return result({ kernels: state.kernels });
@@ -265,7 +281,7 @@ function addEntryExports(parser, kernels) {
   }
   for (const [file, list] of byFile) {
     const members = list.map((/** @type {KernelInfo} */ k) =>
-      Node.createExportMember(Node.createIdentifierExpression(k.name, range), Node.createIdentifierExpression(k.exportName, range), range));
+      Node.createExportMember(Node.createIdentifierExpression(k.local ?? k.name, range), Node.createIdentifierExpression(k.exportName, range), range));
     const path = Node.createStringLiteralExpression(`./${file.replace(/\.ts$/, "")}`, range);
     entry.statements.push(Node.createExportStatement(members, path, false, range));
   }

@@ -4,6 +4,8 @@
  * right above an exported function.
  */
 
+import { parseDtypes } from "./generics.js";
+
 const DIRECTIVE_LINE = /^[ \t]*\/\/[ \t]*@tskern\b(.*)$/gm;
 
 /** Directives this version understands, with their value parser. */
@@ -14,10 +16,14 @@ const KNOWN = {
   fastmath: parseBool,
   /** true: the kernel's first two parameters (start: i32, end: i32) are a range `kernel.parallel(total, ...)` splits over a worker pool */
   parallel: parseBool,
+  /** true: a per-index kernel `(i: i32, ...)` also lowered to WGSL: `kernel.gpu(n, ...)`, `kernel.cpu(n, ...)` (plugin/compiler/gpu/) */
+  gpu: parseBool,
+  /** f32,f64,i32: build a generic kernel `name<T>(x: TypedArray<T>, ...)` once per element type (plugin/compiler/generics.js) */
+  dtypes: parseDtypes,
 };
 
 /** Directives reserved for later versions: named so the error can say so. */
-const RESERVED = new Set(["gpu", "dtypes", "wraparound"]);
+const RESERVED = new Set(["wraparound"]);
 
 /**
  * @typedef {object} DirectiveProblem
@@ -53,7 +59,9 @@ export function readDirectives(text, from, to, problems) {
       const raw = eq < 0 ? "true" : tok[0].slice(eq + 1);
       if (Object.hasOwn(KNOWN, key)) {
         const value = KNOWN[/** @type {keyof typeof KNOWN} */ (key)](raw);
-        if (value === undefined) {
+        if (value && typeof value === "object" && "code" in value) {
+          problems.push({ start, end, ...value }); // a parser's own located message (dtypes: TSK111)
+        } else if (value === undefined) {
           problems.push({ start, end, code: "TSK103", message: `Directive '${key}' takes true or false, got '${raw}'. Write '// @tskern ${key}=false' or '// @tskern ${key}=true'.` });
         } else out[key] = value;
       } else if (RESERVED.has(key)) {

@@ -16,7 +16,10 @@ import { NodeKind, CommonFlags, ParameterKind } from "assemblyscript";
 import { readDirectives } from "./directives.js";
 import { Rewriter, rewriteNode, Locations } from "./optimize/inline-checks.js";
 import { optimizeFunction } from "./optimize/function.js";
-import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES } from "./kernel-types.js";
+import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES, SUPPORTED_VIEW_TYPES } from "./kernel-types.js";
+import { expandGenerics, cachedDirectives, genericOf } from "./generics.js";
+import { viewTypeName, isViewClass } from "./views.js";
+import { readGpuKernel } from "./gpu/gpu-kernel.js";
 
 /**
  * @typedef {object} KernelParam
@@ -35,6 +38,10 @@ import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES } from "./ker
  * @property {number} column
  * @property {boolean} boundsCheck
  * @property {boolean} [parallel]  `// @tskern parallel`: the first two params are `start: i32, end: i32`
+ * @property {string} [dtype]     a specialisation of a generic kernel (`// @tskern dtypes=`): its element type
+ * @property {string} [local]     ... whose AssemblyScript name (`sum$f64`) differs from `name` (`sum`)
+ * @property {number} [dispatch]  ... and the parameter whose class picks it (plugin/compiler/generics.js)
+ * @property {import("./gpu/gpu-kernel.js").GpuKernelInfo} [gpu]  `// @tskern gpu`: the WGSL lowering and the wasm loop export
  */
 
 /**
@@ -65,6 +72,8 @@ export function createKernelTransform(state) {
         const fileCheck = pick(fileDirectives.boundscheck, state.boundsCheck);
         const fileFastmath = pick(fileDirectives.fastmath, false);
         const isKernelFile = state.kernelFiles.has(path.replace(/\.ts$/, ""));
+        // Generic kernels with `// @tskern dtypes=`: one concrete copy per dtype (generics.js).
+        expandGenerics(source, fileDirectives, isKernelFile, (from, to) => readDirectives(text, from, to, problemsFor(state, path)), (p) => { state.problems.push({ path, ...p }); });
         const locations = new Locations(state, path);
         // The optimizer's generated code calls AssemblyScript built-ins by name;
         // a file declaring one of those names would capture the calls.
@@ -81,10 +90,12 @@ export function createKernelTransform(state) {
           if (statement.kind === NodeKind.FunctionDeclaration) {
             // Comments above the first statement are file-wide; above any later
             // function, they are that function's.
-            const fnDirectives = prevEnd > 0 ? readDirectives(text, prevEnd, statement.range.start, problemsFor(state, path)) : {};
+            const fnDirectives = cachedDirectives(statement) ?? (prevEnd > 0 ? readDirectives(text, prevEnd, statement.range.start, problemsFor(state, path)) : {});
             check = pick(fnDirectives.boundscheck, fileCheck);
             fastmath = pick(fnDirectives.fastmath, fileFastmath);
             if (isKernelFile && statement.is(CommonFlags.Export)) readKernel(state, source, statement, check, pick(fnDirectives.parallel, fileDirectives.parallel) === true);
+            // `// @tskern gpu`: lowered to WGSL before the optimizer rewrites the body (plugin/compiler/gpu/).
+            if (isKernelFile && statement.is(CommonFlags.Export) && pick(fnDirectives.gpu, fileDirectives.gpu) === true) readGpuKernel(state, source, statement);
           } else if (isKernelFile) {
             rejectNonFunctionExport(state, source, statement);
           }
@@ -176,7 +187,7 @@ function readKernel(state, source, decl, boundsCheck, parallel = false) {
   const problem = (/** @type {any} */ node, /** @type {string} */ code, /** @type {string} */ message) =>
     state.problems.push({ path, start: node.range.start, end: node.range.end, code, message });
   if (decl.typeParameters && decl.typeParameters.length) {
-    problem(decl.name, "TSK107", `Kernel '${name}' is generic; kernels need concrete types. Write one exported function per element type.`);
+    problem(decl.name, "TSK107", `Kernel '${name}' is generic; kernels need concrete types. Add '// @tskern dtypes=f32,f64,i32' (the element types to build) on the line above it, or write one exported function per element type.`);
     return;
   }
   const params = [];
@@ -188,10 +199,16 @@ function readKernel(state, source, decl, boundsCheck, parallel = false) {
       ok = false;
       continue;
     }
-    const type = typeName(param.type);
+    const type = typeName(param.type) ?? viewTypeName(param.type);
+    if (type && parallel && lookupType(type)?.kind === "view") {
+      problem(param.type, "TSK114", `Parameter '${pname}' of parallel kernel '${name}' is a 2-D view; views cannot be passed to '// @tskern parallel' kernels yet. Pass the view's data array with its rows, cols and stride as separate parameters.`);
+      ok = false;
+      continue;
+    }
     if (!type || !lookupType(type)) {
-      problem(param.type, "TSK101",
-        `Parameter '${pname}' of kernel '${name}' has type '${typeText(source, param.type)}', which a kernel cannot take. Supported: ${SUPPORTED_PARAM_TYPES.join(", ")}.`);
+      problem(param.type, isViewClass(param.type) ? "TSK114" : "TSK101", isViewClass(param.type)
+        ? `Parameter '${pname}' of kernel '${name}' has type '${typeText(source, param.type)}'; a 2-D view takes one numeric element type: View2D<f64>, View2D<f32>, View2D<i32>, ... (also u32, i16, u16, i8, u8, i64, u64), or View2D<T> in a generic kernel.`
+        : `Parameter '${pname}' of kernel '${name}' has type '${typeText(source, param.type)}', which a kernel cannot take. Supported: ${SUPPORTED_PARAM_TYPES.join(", ")}, ${SUPPORTED_VIEW_TYPES.join(", ")}.`);
       ok = false;
       continue;
     }
@@ -210,16 +227,17 @@ function readKernel(state, source, decl, boundsCheck, parallel = false) {
   }
   if (parallel && !(params.length >= 2 && params[0].type === "i32" && params[1].type === "i32")) {
     const ps = decl.signature.parameters;
-    problem(ps.length ? { range: { start: ps[0].range.start, end: ps[Math.min(1, ps.length - 1)].range.end } } : decl.name, "TSK103",
+    problem(ps.length ? { range: { start: ps[0].range.start, end: ps[Math.min(1, ps.length - 1)].range.end } } : decl.name, "TSK110",
       `Kernel '${name}' is marked '// @tskern parallel', so its first two parameters must be 'start: i32, end: i32' (the range kernel.parallel(total, ...) splits into chunks). Add them, or remove the directive.`);
     return;
   }
   if (!ok) return;
   if (result === "boolean") result = "bool";
   const at = lineColumn(source.text, decl.name.range.start);
+  const generic = genericOf(decl);
   state.kernels.push({
     file: path,
-    name,
+    name: generic ? generic.name : name,
     exportName: state.exportPrefix(path) + name,
     params,
     result: /** @type {string} */ (result),
@@ -227,6 +245,7 @@ function readKernel(state, source, decl, boundsCheck, parallel = false) {
     column: at.column,
     boundsCheck,
     ...(parallel ? { parallel: true } : {}),
+    ...(generic ? { dtype: generic.dtype, local: name, dispatch: generic.dispatch } : {}),
   });
 }
 

@@ -57,17 +57,49 @@ export const ARRAY_TYPES = {
   Uint64Array: { kind: "array", name: "Uint64Array", ts: "BigUint64Array", id: 10, bytes: 8 },
 };
 
+/**
+ * @typedef {object} ViewType
+ * @property {"view"} kind
+ * @property {string} name        `View2D<f64>` or `ContiguousView2D<f64>` (aslib/views.ts)
+ * @property {string} elem        element type (`f64`)
+ * @property {string} array       AssemblyScript array class of the data (`Float64Array`)
+ * @property {number} id          the data's array kind id (as ArrayType.id)
+ * @property {number} bytes       bytes per element
+ * @property {boolean} contiguous true: the kernel requires colStride 1 and stride == cols
+ * @property {string} ts          the host-side type in the .d.ts (a runtime View2D fits it)
+ */
+
+const VIEW_NAME = /^(View2D|ContiguousView2D)<(f64|f32|i32|u32|i16|u16|i8|u8|i64|u64)>$/;
+const VIEW_ARRAY = { f64: "Float64Array", f32: "Float32Array", i32: "Int32Array", u32: "Uint32Array", i16: "Int16Array", u16: "Uint16Array", i8: "Int8Array", u8: "Uint8Array", i64: "Int64Array", u64: "Uint64Array" };
+
+/**
+ * A 2-D view parameter type by name (`View2D<f64>`), or undefined.
+ * @param {string} name
+ * @returns {ViewType | undefined}
+ */
+export function viewType(name) {
+  const m = VIEW_NAME.exec(name);
+  if (!m) return undefined;
+  const array = ARRAY_TYPES[VIEW_ARRAY[/** @type {keyof typeof VIEW_ARRAY} */ (m[2])]];
+  return {
+    kind: "view", name, elem: m[2], array: array.name, id: array.id, bytes: array.bytes, contiguous: m[1] === "ContiguousView2D",
+    ts: `{ readonly data: ${array.ts}; readonly offset: number; readonly rows: number; readonly cols: number; readonly stride: number; readonly colStride: number }`,
+  };
+}
+
 export const SUPPORTED_PARAM_TYPES = [
   ...Object.keys(SCALAR_TYPES).filter((n) => n !== "boolean"),
   ...Object.keys(ARRAY_TYPES),
 ];
 export const SUPPORTED_RESULT_TYPES = ["void", ...SUPPORTED_PARAM_TYPES];
+/** Parameters may also be 2-D views (not results). */
+export const SUPPORTED_VIEW_TYPES = ["View2D<T>", "ContiguousView2D<T>"];
 
 /**
  * Looks a type name up.
  * @param {string} name
- * @returns {ScalarType | ArrayType | undefined}
+ * @returns {ScalarType | ArrayType | ViewType | undefined}
  */
 export function lookupType(name) {
-  return Object.hasOwn(SCALAR_TYPES, name) ? SCALAR_TYPES[name] : Object.hasOwn(ARRAY_TYPES, name) ? ARRAY_TYPES[name] : undefined;
+  return Object.hasOwn(SCALAR_TYPES, name) ? SCALAR_TYPES[name] : Object.hasOwn(ARRAY_TYPES, name) ? ARRAY_TYPES[name] : viewType(name);
 }

@@ -16,10 +16,13 @@
 import { decodeModule } from "../annotate/wasm-code.js";
 import { eachSection, readU32 } from "../../runtime/wasm-binary.js";
 
+/** The diagnostic code of every invalid parallel kernel (here and in kernel-transform.js). */
+export const PARALLEL_CODE = "TSK110";
+
 /**
  * @param {Uint8Array} wasm
  * @param {Array<{ name: string, exportName: string, parallel?: boolean }>} kernels
- * @returns {Array<{ kernel: string, message: string }>}  one problem per offending parallel kernel
+ * @returns {Array<{ kernel: string, code: string, message: string }>}  one problem per offending parallel kernel
  */
 export function checkParallelKernels(wasm, kernels) {
   const parallel = kernels.filter((k) => k.parallel);
@@ -75,7 +78,7 @@ export function checkParallelKernels(wasm, kernels) {
           : [...globalsUsed(r.seen, "global.get")].some((g) => startGlobals.has(g))
             ? "reads a module-level variable initialized when the module starts, which worker threads do not see. Pass the value (or the array) as a parameter instead"
             : "";
-    if (why) problems.push({ kernel: k.name, message: `Parallel kernel '${k.name}' ${why}; or remove '// @tskern parallel'.` });
+    if (why) problems.push({ kernel: k.name, code: PARALLEL_CODE, message: `Parallel kernel '${k.name}' ${why}; or remove '// @tskern parallel'.` });
   }
   return problems;
 }

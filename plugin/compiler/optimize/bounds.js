@@ -29,7 +29,9 @@
  * the optimizer caches (their header never changes), and side-effect-free,
  * trap-free invariant expressions such as `n >> 1`. Locals declared inside L
  * with an affine initializer and never written (`const row = y * w`) are
- * replaced by that initializer.
+ * replaced by that initializer, and derived induction variables (`bp += 4`
+ * once per iteration of a counted loop) by their value in terms of the loop
+ * counter (derivedInduction).
  */
 import * as P from "./poly.js";
 import { NodeKind, Token, unparen, intValue, LiteralKind, walk } from "./ast.js";
@@ -78,6 +80,7 @@ const LEN_MAX = 2n ** 30n;
  * @property {import("./loops.js").Structure} structure
  * @property {Map<Decl, ArrayInfo>} arrays
  * @property {Map<string, Sym>} syms   every symbol met, by name
+ * @property {Poly[]} [inductions]     set while analyzeAccess converts an index: derived induction values met
  */
 
 /**
@@ -104,6 +107,8 @@ export function toPoly(ctx, expr, level, vars, depth = 0) {
       if (vars.has(d)) return sym(ctx, `v${d.index}`, { kind: "var", decl: d, lo: I32_MIN, hi: I32_MAX });
       if (d.type !== "i32") return null;
       if (invariantIn(ctx, d, level)) return sym(ctx, `a${d.index}`, { kind: "atom", decl: d, lo: I32_MIN, hi: I32_MAX });
+      const iv = ctx.inductions ? derivedInduction(ctx, d, e, level, vars, depth) : null;
+      if (iv) return iv;
       // A never-written local declared inside the level: its initializer, in
       // terms of the loop variables in range where it is declared.
       if ((d.kind === "const" || d.kind === "let") && d.writes.length === 0 && d.init) {
@@ -144,6 +149,83 @@ export function toPoly(ctx, expr, level, vars, depth = 0) {
     default:
       return null;
   }
+}
+
+/**
+ * A derived induction variable: an i32 local that its loop L (a canonical
+ * loop with step 1 whose variable is in range here) changes by exactly one
+ * unconditional `d += c` / `d -= c` / `d++` / `d--` statement of L's own body
+ * (c invariant), with no `continue` in L. At a read of `d` in L, in the
+ * iteration where L's variable is v,
+ *
+ *     d = E + (v - INIT) * c        (+ c when the read comes after the update)
+ *
+ * where E, d's value when L starts, is read just before L when L is the level,
+ * or else is d's initializer when d is declared directly in L's parent loop
+ * and nothing else writes it (`let bp = strip; for (p..) { ...pack[bp]...; bp += 4; }`).
+ * The value is recorded in ctx.inductions: analyzeAccess adds conditions that
+ * it never leaves the i32 range (so the i32 updates never wrapped).
+ * @param {Ctx} ctx @param {Decl} d @param {AstNode} at  the read @param {LoopInfo} level
+ * @param {Map<Decl, LoopInfo>} vars @param {number} depth
+ * @returns {Poly | null}
+ */
+function derivedInduction(ctx, d, at, level, vars, depth) {
+  if (d.kind === "const") return null;
+  const loopOf = ctx.structure.loopOf;
+  let found = null;
+  for (const w of d.writes) {
+    const L = loopOf.get(w) ?? null;
+    if (!L || !L.canonical || vars.get(L.canonical.decl) !== L || !within(L, level)) continue;
+    if (found) return null; // two updates in loops in range
+    found = { w, L };
+  }
+  if (!found) return null;
+  const { w, L } = found;
+  const c = /** @type {import("./loops.js").Canonical} */ (L.canonical);
+  if (c.step !== 1 || L.node.body.kind !== NodeKind.Block) return null;
+  if (!L.node.body.statements.some((/** @type {AstNode} */ st) => st.kind === NodeKind.Expression && st.expression === w)) return null;
+  // Every other write must be outside L (and, unless L is the level, there are none).
+  if (d.writes.some((x) => x !== w && within(loopOf.get(x) ?? null, L))) return null;
+  if (hasContinue(L.node.body)) return null;
+  // The step.
+  const t = unparen(w);
+  /** @type {Poly | null} */
+  let step = null;
+  if (t.kind === NodeKind.UnaryPostfix || t.kind === NodeKind.UnaryPrefix) {
+    step = P.constant(t.operator === Token.Plus_Plus ? 1 : -1);
+  } else if (t.kind === NodeKind.Binary && (t.operator === Token.Plus_Equals || t.operator === Token.Minus_Equals)) {
+    const q = toPoly(ctx, t.right, level, new Map(), depth + 1);
+    step = q && (t.operator === Token.Plus_Equals ? q : P.scale(q, -1));
+  }
+  if (!step) return null;
+  // Loops strictly outside L whose variables are in range.
+  const outside = new Map([...vars].filter(([, l]) => l !== L && within(L, l)));
+  const init = c.init ? toPoly(ctx, c.init, level, outside, depth + 1) : L === level ? sym(ctx, `e${c.decl.index}`, { kind: "entry", decl: c.decl, lo: I32_MIN, hi: I32_MAX }) : null;
+  if (!init) return null;
+  /** @type {Poly | null} */
+  let entry = null;
+  if (L === level) entry = sym(ctx, `e${d.index}`, { kind: "entry", decl: d, lo: I32_MIN, hi: I32_MAX });
+  else if (d.writes.length === 1 && d.init && (loopOf.get(d.node) ?? null) === L.parent) {
+    const visible = new Map([...outside].filter(([, l]) => within(L.parent, l) && !inInitializer(l, d)));
+    entry = toPoly(ctx, d.init, level, visible, depth + 1);
+  }
+  if (!entry) return null;
+  const k = c.dir > 0 ? P.sub(P.symbol(`v${c.decl.index}`), init) : P.sub(init, P.symbol(`v${c.decl.index}`));
+  sym(ctx, `v${c.decl.index}`, { kind: "var", decl: c.decl, lo: I32_MIN, hi: I32_MAX });
+  let value = P.add(entry, P.mul(k, step));
+  if (at.range.start >= w.range.end) value = P.add(value, step);
+  /** @type {Poly[]} */ (ctx.inductions).push(value);
+  return value;
+}
+
+/** Does a loop body contain a `continue` (of any loop)? @param {AstNode} body */
+function hasContinue(body) {
+  let found = false;
+  walk(body, (n) => {
+    if (n.kind === NodeKind.Continue) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** Is `d` declared in the initializer of loop `l` (so `l`'s variable is not in range there)? @param {LoopInfo} l @param {Decl} d */
@@ -322,13 +404,16 @@ export function analyzeAccess(ctx, access, array, level, rangeCache) {
   /** @type {Map<Decl, LoopInfo>} */
   const vars = new Map();
   for (const l of chain) if (l.canonical) vars.set(l.canonical.decl, l);
+  ctx.inductions = [];
   const idx = toPoly(ctx, access.elementExpression, level, vars);
+  const inductions = ctx.inductions;
+  ctx.inductions = undefined;
   if (!idx) return { why: whyNotAffine(ctx, access.elementExpression, level, vars) };
 
   // The loops whose variables matter, innermost first, with their ranges.
   /** @type {LoopRange[]} */
   const ranges = [];
-  let needed = P.symbols(idx);
+  let needed = new Set([P.symbols(idx), ...inductions.map((q) => P.symbols(q))].flatMap((x) => [...x]));
   /** @type {Poly[]} */
   const guards = [];
   /** @type {string[]} */
@@ -371,6 +456,13 @@ export function analyzeAccess(ctx, access, array, level, rangeCache) {
       guards.push(P.sub(mn.value, P.constant(I32_MIN + step - (c.inclusive ? 0n : 1n))), ...mn.conds);
       guardWhy.push("loop variable does not wrap", ...mn.conds.map(() => "sign"));
     }
+  }
+  // Derived induction variables (derivedInduction): their i32 updates must not wrap.
+  for (const q of inductions) {
+    const qx = extreme(q, ranges, true), qn = extreme(q, ranges, false);
+    if (!qx || !qn) return { why: "a derived induction variable is not linear in the loop variables" };
+    guards.push(P.sub(P.constant(I32_MAX), qx.value), P.sub(qn.value, P.constant(I32_MIN)), ...qx.conds, ...qn.conds);
+    guardWhy.push("induction variable in i32 range", "induction variable in i32 range", ...qx.conds.map(() => "sign"), ...qn.conds.map(() => "sign"));
   }
   const mx = extreme(idx, ranges, true), mn = extreme(idx, ranges, false);
   if (!mx || !mn) return { why: "the index is not linear in each loop variable with a loop-invariant coefficient" };

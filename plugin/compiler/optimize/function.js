@@ -2,8 +2,11 @@
  * The optimizer for one function body: analysis (scope.js, loops.js,
  * bounds.js), a plan, and a non-destructive rewrite of the body.
  *
+ *  0. Loop outlining (outline.js): outer loops move, in chunks, into
+ *     functions of their own, each then optimized like any function.
  *  1. Header caching. A typed-array parameter that the function never
- *     reassigns (or a local `const t = new Float64Array(n)`) has a header
+ *     reassigns (or a local `const t = new Float64Array(n)`, or any local
+ *     declared with a typed-array type, `const t: Float64Array = f()`) has a header
  *     that cannot change (AssemblyScript's dataStart and byteLength are
  *     readonly). Its dataStart and length are read once into locals and every
  *     access becomes `load<T>(ds + (<usize>i << k))`, checked against the
@@ -15,7 +18,7 @@
  * (inline-checks.js), so the optimizer only ever removes checks it proved.
  */
 import {
-  Node, NodeKind, Token, unparen, mapChildren, walk, deepCopy, hasEffects, compoundBase,
+  Node, NodeKind, Token, unparen, intValue, mapChildren, walk, deepCopy, hasEffects, compoundBase,
   id, int, cast, bin, call, prop, decl, block, ifStmt, exprStmt, and, textOf,
 } from "./ast.js";
 import { ASTBuilder } from "assemblyscript";
@@ -26,6 +29,7 @@ import * as P from "./poly.js";
 import { Rewriter, rewriteNode, unchecked, isPurePath, cloneTarget, elementTarget, indexExpr, addressExpr, loadAt, storeAt } from "./inline-checks.js";
 import { optimizeInnermost, pointerAddress } from "./innermost.js";
 import { emitPoly } from "./poly-emit.js";
+import { outlineLoopBodies, isOutlined } from "./outline.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -62,6 +66,17 @@ const STATEMENTS = new Set([
  * @param {Env} env
  */
 export function optimizeFunction(fn, env) {
+  if (isOutlined(fn)) return; // optimized below, when its loop was outlined
+  // Outlined loop bodies first (outline.js): each is then optimized as a function of its own.
+  for (const f of outlineLoopBodies(fn, (at, message) => note(env, at, "outlined", message))) optimizeBody(f, env);
+  optimizeBody(fn, env);
+}
+
+/**
+ * The optimizer proper, for one function.
+ * @param {AstNode} fn @param {Env} env
+ */
+function optimizeBody(fn, env) {
   const legacy = () => rewriteNode(fn, legacyRewriter(env));
   if (!fn.body || fn.body.kind !== NodeKind.Block) return legacy();
   const scope = analyzeScope(fn);
@@ -81,7 +96,9 @@ export function optimizeFunction(fn, env) {
     const local = d.kind === "let" || d.kind === "const";
     if (local) {
       const init = d.init && unparen(d.init);
-      if (!init || init.kind !== NodeKind.New || !inBlock.has(d.statement)) continue;
+      // `new T(n)`, or any initializer under a written typed-array type: either way
+      // the object, hence its header, is fixed once the declaration has run.
+      if (!init || (init.kind !== NodeKind.New && !d.node.type) || !inBlock.has(d.statement)) continue;
     } else if (d.kind !== "param") continue;
     const t = ELEMENT_TYPES[/** @type {keyof typeof ELEMENT_TYPES} */ (d.type)];
     arrays.set(d, { decl: d, typeName: d.type, elem: t.elem, shift: t.shift, ds: `__tsk_ds${d.index}`, len: `__tsk_len${d.index}` });
@@ -346,6 +363,8 @@ export class Codegen {
     }
     const idx = this.expr(target.elementExpression, m);
     if (whole.kind === NodeKind.Binary && whole.operator === Token.Equals) {
+      const split = mode === "proved" ? splitOffset(idx, a.shift) : null;
+      if (split) return exprStmt(storeAt(a.elem, addressExpr(a, split.base, target), this.expr(whole.right, m), split.offset, target));
       const index = indexExpr(a, idx, mode, this.loc(target, m), target);
       return exprStmt(storeAt(a.elem, addressExpr(a, index, target), this.expr(whole.right, m), 0, target));
     }
@@ -372,7 +391,10 @@ export class Codegen {
         const carried = p && this.replaced.get(node);
         if (carried) return id(carried, node.range);
         if (p) return loadAt(a.elem, pointerAddress(p), p.offset, node);
-        const index = indexExpr(a, this.expr(node.elementExpression, m), mode, this.loc(node, m), node);
+        const idx = this.expr(node.elementExpression, m);
+        const split = mode === "proved" ? splitOffset(idx, a.shift) : null;
+        if (split) return loadAt(a.elem, addressExpr(a, split.base, node), split.offset, node);
+        const index = indexExpr(a, idx, mode, this.loc(node, m), node);
         return loadAt(a.elem, addressExpr(a, index, node), 0, node);
       }
       const copy = mapChildren(node, (c) => this.expr(c, m));
@@ -400,6 +422,23 @@ export class Codegen {
     }
     return mapChildren(node, (c) => this.any(c, m));
   }
+}
+
+/**
+ * A proved index `base + k` (k a small positive literal) as `base` and the
+ * byte offset k << shift: the access becomes `load<T>(ds + (base << shift), offset)`,
+ * so accesses at base, base + 1, ... share one address computation (the
+ * offset is part of the load). Only for proved accesses: the address is then
+ * known not to wrap, so folding k into the offset changes nothing.
+ * @param {AstNode} idx @param {number} shift @returns {{ base: AstNode, offset: number } | null}
+ */
+function splitOffset(idx, shift) {
+  const e = unparen(idx);
+  if (e.kind !== NodeKind.Binary || e.operator !== Token.Plus) return null;
+  const kr = intValue(e.right), kl = intValue(e.left);
+  const k = kr !== null ? kr : kl;
+  if (k === null || k <= 0 || k > 4096) return null;
+  return { base: kr !== null ? e.left : e.right, offset: k << shift };
 }
 
 /**
