@@ -167,6 +167,24 @@ describe("tskern build", () => {
   });
 });
 
+describe("tskern build in a CommonJS package", () => {
+  it("still builds, and warns that Node will not import the ES modules, naming the package.json and the fix", async () => {
+    const cjs = await project("cjs-app", {
+      "package.json": `{ "name": "cjs-app", "type": "commonjs" }\n`,
+      "k/util.kernel.ts": UTIL,
+    });
+    const r = await run(["build", "k", "--outDir", "dist"], cjs);
+    expect(r.code).toBe(0);
+    expect(await exists(nodePath.join(cjs, "dist/util.kernel.js"))).toBe(true);
+    expect(r.stderr).toContain(`tskern build: warning: dist/*.kernel.js are ES modules, but package.json does not say "type": "module"`);
+    expect(r.stderr).toContain("npm pkg set type=module");
+    await writeFile(nodePath.join(cjs, "package.json"), `{ "name": "cjs-app", "type": "module" }\n`);
+    const fixed = await run(["build", "k", "--outDir", "dist"], cjs);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stderr).toBe("");
+  });
+});
+
 describe("tskern usage errors", () => {
   it("rejects an unknown option with exit code 2, naming it", async () => {
     const r = await run(["build", "kernels", "--fast"], SCRATCH);

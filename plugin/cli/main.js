@@ -112,6 +112,7 @@ async function build(args, cwd, out, err, note = "") {
   }
 
   const kernelCount = result.files.reduce((n, f) => n + f.kernels.length, 0);
+  if (!args.watch) await warnCommonJs(outDir, cwd, err);
   if (!args.quiet) {
     const total = result.files.length;
     if (total > 3) {
@@ -135,6 +136,7 @@ async function watch(args, cwd, out, err, signal) {
   const { watchBuilds } = await import("./watch.js");
   const { sourceHash } = await import("../build/build-cache.js");
   const quickFirst = args.quick && args.optimizeLevel !== 0;
+  await warnCommonJs(nodePath.resolve(cwd, args.outDir), cwd, err);
   /** Whether a file a build read differs now. @param {Array<{ path: string, sha256: string | null }>} inputs */
   const changedSince = async (inputs) => {
     for (const i of inputs) if ((await sourceHash(i.path)) !== i.sha256) return true;
@@ -170,6 +172,38 @@ async function watch(args, cwd, out, err, signal) {
     },
   });
   return 0;
+}
+
+/**
+ * Warns when Node would load `outDir`'s generated ES modules as CommonJS.
+ * @param {string} outDir @param {string} cwd @param {Print} err
+ */
+async function warnCommonJs(outDir, cwd, err) {
+  const pkg = await commonJsPackage(outDir);
+  if (pkg) {
+    err(`tskern build: warning: ${displayPath(cwd, outDir)}/*.kernel.js are ES modules, but ${displayPath(cwd, pkg)} does not say "type": "module", so Node will not import them (SyntaxError: ... Named export ... not found). Run 'npm pkg set type=module' there, or import them through a bundler.`);
+  }
+}
+
+/**
+ * The package.json that governs `dir` for Node, if it makes .js files
+ * CommonJS (no "type": "module"); null if it says module or there is none.
+ * @param {string} dir @returns {Promise<string | null>}
+ */
+async function commonJsPackage(dir) {
+  const { readFile } = await import("node:fs/promises");
+  for (let d = dir; ; d = nodePath.dirname(d)) {
+    const file = nodePath.join(d, "package.json");
+    const text = await readFile(file, "utf8").catch(() => null);
+    if (text !== null) {
+      try {
+        return JSON.parse(text)?.type === "module" ? null : file;
+      } catch {
+        return null; // not ours to judge
+      }
+    }
+    if (nodePath.dirname(d) === d) return null;
+  }
 }
 
 /**
