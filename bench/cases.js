@@ -15,9 +15,8 @@
 //              JS). Inputs come from a seeded PRNG: every call builds the same
 //              arguments.
 //   output     index of the array argument the kernel writes, if any
-//   simd       name of the hand-vectorised variant in bench/kernels/simd.kernel.ts
-//   simdFile   where `simd` lives when not there: the library's SIMD kernels
-//              (kernels/simd/simd.kernel.ts) for dot, axpy, sum and sobel
+//   simd       name of the kernel's SIMD variant in the library's
+//              kernels/simd/simd.kernel.ts (SIMD_FILE)
 //   simdExact  false when the SIMD variant reassociates a sum (results then
 //              agree to a relative tolerance, not bit for bit)
 // }
@@ -95,23 +94,23 @@ function gaussian(alloc, taps) {
   return w;
 }
 
-/** The library's SIMD kernels: measured as the SIMD column of their scalar case. */
-const LIB_SIMD = "kernels/simd/simd.kernel.ts";
+/** The library's SIMD kernels: each measured as the SIMD column of its scalar case. */
+export const SIMD_FILE = "kernels/simd/simd.kernel.ts";
 
 const VEC = { sizes: [16, 1024, 65536, 1 << 20, 1 << 23], quickSizes: [16, 1 << 20], label: (n) => `n=${fmt(n)}`, elements: (n) => n };
 const IMG = { label: (s) => `${s}x${s}`, elements: (s) => s * s };
 
 /** @type {Array<Record<string, any>>} */
 export const cases = [
-  { name: "dot", file: "blas", bound: "memory", ...VEC, simd: "dotSimd", simdFile: LIB_SIMD, simdExact: false,
+  { name: "dot", file: "blas", bound: "memory", ...VEC, simd: "dotSimd", simdExact: false,
     setup: (alloc, n) => [uniform(alloc, Float64Array, n, 1), uniform(alloc, Float64Array, n, 2)] },
-  { name: "axpy", file: "blas", bound: "memory", ...VEC, output: 2, simd: "axpySimd", simdFile: LIB_SIMD, simdExact: true,
+  { name: "axpy", file: "blas", bound: "memory", ...VEC, output: 2, simd: "axpySimd", simdExact: true,
     setup: (alloc, n) => [0.5, uniform(alloc, Float64Array, n, 3), uniform(alloc, Float64Array, n, 4)] },
   { name: "scal", file: "blas", bound: "memory", ...VEC, output: 1, simd: "scalSimd", simdExact: true,
     setup: (alloc, n) => [-1, uniform(alloc, Float64Array, n, 5)] },
   { name: "nrm2", file: "blas", bound: "memory", ...VEC,
     setup: (alloc, n) => [uniform(alloc, Float64Array, n, 6)] },
-  { name: "sum", file: "blas", bound: "memory", ...VEC, simd: "sumSimd", simdFile: LIB_SIMD, simdExact: false,
+  { name: "sum", file: "blas", bound: "memory", ...VEC, simd: "sumSimd", simdExact: false,
     setup: (alloc, n) => [uniform(alloc, Float64Array, n, 7)] },
   { name: "min", file: "reduce", bound: "memory", ...VEC, simd: "minSimd", simdExact: true,
     setup: (alloc, n) => [uniform(alloc, Float64Array, n, 8)] },
@@ -146,7 +145,7 @@ export const cases = [
     output: 1, simd: "blurSeparableSimd", simdExact: true,
     setup: (alloc, s) => [image(alloc, Float32Array, s, s, 21), alloc(Float32Array, s * s), alloc(Float32Array, s * s), s, s, gaussian(alloc, 9)] },
   { name: "sobel", file: "image", bound: "compute", ...IMG, sizes: [4, 32, 256, 2048], quickSizes: [4, 1024],
-    output: 1, simd: "sobelSimd", simdFile: LIB_SIMD, simdExact: true,
+    output: 1, simd: "sobelSimd", simdExact: true,
     setup: (alloc, s) => [image(alloc, Uint8Array, s, s, 22), alloc(Uint8Array, s * s), s, s] },
   { name: "levenshtein", file: "align", bound: "compute", sizes: [16, 128, 1024, 4096], quickSizes: [16, 2048],
     label: (n) => `${n}x${n} text`, elements: (n) => n * n, simd: "levenshteinSimd", simdExact: true,

@@ -10,7 +10,7 @@
 //       js        best plain-JS loop (kernels/reference.js)
 //       tskern    tskern default build (bounds checks on)
 //       nocheck   tskern with boundscheck=false
-//       simd      hand-vectorised variant (bench/kernels/simd.kernel.ts)
+//       simd      the library's SIMD variant (kernels/simd/simd.kernel.ts)
 //       asc-esm   AssemblyScript's own `asc --bindings esm` build of the same
 //                 source (copies every array argument in, on every call)
 //       C         gcc -O3 -march=native (bench/c), absent without gcc
@@ -31,7 +31,7 @@ import { buildKernels, writeOutputs } from "../plugin/build/build-kernels.js";
 import { formatDiagnostic } from "../plugin/compiler/diagnostics.js";
 import { alloc, free, builds, isKernelArray } from "../runtime/index.js";
 import * as reference from "../kernels/reference.js";
-import { cases as allCases } from "./cases.js";
+import { cases as allCases, SIMD_FILE } from "./cases.js";
 import { measure, measureAll } from "./measure.js";
 import { buildNative, runNative, fnv1a } from "./native.js";
 import { loadAscEsm, ASC_FLAGS } from "./asc-esm.js";
@@ -167,7 +167,7 @@ for (const c of cases) {
     const kUnchecked = unchecked.module(`kernels/${c.file}.kernel.ts`)[c.name];
     attempt("tskern", inBuild(checked.build), kChecked);
     attempt("nocheck", inBuild(unchecked.build), kUnchecked);
-    const simdFn = c.simd && checked.module(c.simdFile ?? "bench/kernels/simd.kernel.ts")[c.simd];
+    const simdFn = c.simd && checked.module(SIMD_FILE)[c.simd];
     if (simdFn) attempt("simd", inBuild(checked.build), simdFn, c.simdExact ? "exact" : "tolerance");
     // asc-esm copies every array in on each call: past 1M elements a call
     // costs ~0.1-0.5 s and shows nothing the 1M column does not.

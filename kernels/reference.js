@@ -751,3 +751,17 @@ export function sumSimd(x) {
 export function sobelSimd(src, dst, width, height) {
   sobel(src, dst, width, height);
 }
+
+// The other SIMD kernels of simd/simd.kernel.ts equal their scalar kernel bit
+// for bit (lanes are independent outputs, each in the scalar order), so their
+// twins are the scalar twins.
+export const scalSimd = scal;
+export const minSimd = min;
+export const matmulSimd = matmul;
+export const conv2dSimd = conv2d;
+export const blurSeparableSimd = blurSeparable;
+export const mandelbrotSimd = mandelbrot;
+export const levenshteinSimd = levenshtein;
+export const smithWatermanSimd = smithWaterman;
+export const nbodyStepSimd = nbodyStep;
+export const nbodyEnergySimd = nbodyEnergy;

@@ -40,7 +40,7 @@ beforeAll(async () => {
   checkedBuild = rt.builds().at(-1);
   const unchecked = await buildInto("library-nocheck", { boundsCheck: false });
   uncheckedBuild = rt.builds().at(-1);
-  simd = (await buildInto("bench-simd", {}, ["bench/kernels/simd.kernel.ts"]))["simd.kernel.ts"];
+  simd = (await buildInto("library-simd", {}, ["kernels/simd/simd.kernel.ts"]))["simd.kernel.ts"];
   simdBuild = rt.builds().at(-1);
   for (const f of FILES) {
     mods[f] = { checked: checked[f], unchecked: unchecked[f], pure: await importPure(nodePath.join(KERNEL_DIR, f)) };
@@ -364,7 +364,7 @@ describe("kernel library: every kernel equals its JS twin bit for bit", () => {
   });
 });
 
-// The bench's hand-vectorised variants (bench/kernels/simd.kernel.ts) must
+// The library's SIMD kernels (kernels/simd/simd.kernel.ts, used by the bench) must
 // compute what the library kernels compute, on every shape (the bench only
 // checks its own, regular sizes): bit for bit, except dot and sum, which keep
 // eight partial sums.

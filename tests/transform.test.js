@@ -3,6 +3,7 @@
 // per function.
 import { describe, it, expect, beforeAll } from "vitest";
 import { buildProject, importBuilt } from "./support/build-fixture.js";
+import { compileKernels } from "../plugin/compiler/compile.js";
 
 const SOURCE = `
 class Grid {
@@ -127,5 +128,44 @@ describe("names a kernel may use", () => {
     expect(n.min(new Float64Array([3, -1, 2]))).toBe(-1);
     expect(n.load(new Int32Array([4, 5]), 1)).toBe(5);
     expect(err(() => n.load(new Int32Array([4, 5]), 2)).code).toBe("TSK201");
+  });
+
+  it("a kernel file declaring a built-in's name (min, max, load) is still optimized; only its own references are renamed", async () => {
+    const src = [
+      "export function min(x: Float64Array): f64 { let m = Infinity; for (let i = 0; i < x.length; i++) { const v = x[i]; if (v < m) m = v; } return m; }",
+      "export function max(x: Float64Array): f64 { let m = -Infinity; for (let i = 0; i < x.length; i++) m = Math.max(m, x[i]); return m; }",
+      "export function range(x: Float64Array): f64 { return max(x) - min(x); }",
+      "export function clampSum(x: Float64Array, lo: f64): f64 { let s: f64 = 0; for (let i = 0; i < x.length; i++) { const max = x[i]; s += max > lo ? max : lo; } return s; }",
+      "class Box { min: f64 = 1; max(): f64 { return this.min + 1; } }",
+      "export function boxed(): f64 { const b = new Box(); return b.max() + b.min; }",
+    ].join("\n") + "\n";
+    const files = { "/p/k/r.kernel.ts": src };
+    const result = await compileKernels({ files: ["k/r.kernel.ts"], root: "/p", readFile: (f) => files[f] ?? null });
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+    const notes = result.optimizations.filter((o) => o.path === "k/r.kernel.ts");
+    expect(notes.some((o) => o.message.startsWith("not optimized"))).toBe(false);
+    expect(notes.filter((o) => o.kind === "versioned").map((o) => o.line)).toEqual(expect.arrayContaining([1, 2, 4]));
+    expect(result.kernels.map((k) => k.name)).toEqual(["min", "max", "range", "clampSum", "boxed"]);
+
+    const built = await buildProject("names-renamed", { sources: { "kernels/r.kernel.ts": src } });
+    const r = await importBuilt(built.outDir, "r.kernel.js");
+    const x = new Float64Array([3, -1, 2, 7]);
+    expect(r.min(x)).toBe(-1);
+    expect(r.max(x)).toBe(7);
+    expect(r.range(x)).toBe(8);
+    expect(r.clampSum(x, 0)).toBe(12); // the local `max` is the local, not the kernel
+    expect(r.boxed()).toBe(3); // member names are not renamed
+    expect(r.min(new Float64Array(0))).toBe(Infinity);
+  });
+
+  it("a built-in's name brought in by an import turns the optimizer off for that file, with a note saying how to fix it", async () => {
+    const files = {
+      "/p/k/i.kernel.ts": `import { max } from "./util";\nexport function top(x: Float64Array): f64 { let m = -Infinity; for (let i = 0; i < x.length; i++) m = max(m, x[i]); return m; }\n`,
+      "/p/k/util.ts": "export function max(a: f64, b: f64): f64 { return a > b ? a : b; }\n",
+    };
+    const result = await compileKernels({ files: ["k/i.kernel.ts"], root: "/p", readFile: (f) => files[f] ?? null });
+    expect(result.ok).toBe(true);
+    const note = result.optimizations.find((o) => o.path === "k/i.kernel.ts" && o.message.startsWith("not optimized"));
+    expect(note?.message).toBe("not optimized: this file imports 'max', a name the optimizer's generated code needs; import it under another name (import { max as my_max } ...) to get the optimized build");
   });
 });

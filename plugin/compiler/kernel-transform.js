@@ -20,6 +20,7 @@ import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES, SUPPORTED_VI
 import { expandGenerics, cachedDirectives, genericOf } from "./generics.js";
 import { viewTypeName, isViewClass } from "./views.js";
 import { readGpuKernel } from "./gpu/gpu-kernel.js";
+import { renameShadowing, originalName } from "./rename-shadowing.js";
 
 /**
  * @typedef {object} KernelParam
@@ -77,12 +78,17 @@ export function createKernelTransform(state) {
         const locations = new Locations(state, path);
         // The optimizer's generated code calls AssemblyScript built-ins by name;
         // a file declaring one of those names would capture the calls.
-        const shadowed = state.optimize ? shadowedBuiltins(source) : [];
-        if (shadowed.length) {
+        // Such declarations are renamed in this file (rename-shadowing.js);
+        // only a name brought in by an `import` turns the optimizer off.
+        const kept = state.optimize ? renameShadowing(source, OPTIMIZER_BUILTINS, isKernelFile) : { imported: [], exported: [] };
+        if (kept.imported.length) {
           state.notes.push({ path, start: 0, kind: "function",
-            message: `not optimized: this file declares '${shadowed.join("', '")}', a name the optimizer's generated code needs; rename it to get the optimized build` });
+            message: `not optimized: this file imports '${kept.imported.join("', '")}', a name the optimizer's generated code needs; import it under another name (import { ${kept.imported[0]} as my_${kept.imported[0]} } ...) to get the optimized build` });
+        } else if (kept.exported.length) {
+          state.notes.push({ path, start: 0, kind: "function",
+            message: `not optimized: this module exports '${kept.exported.join("', '")}', a name the optimizer's generated code needs; rename it (e.g. my_${kept.exported[0]}) to get the optimized build` });
         }
-        const optimize = state.optimize && !shadowed.length;
+        const optimize = state.optimize && !kept.imported.length && !kept.exported.length;
         let prevEnd = 0;
         for (const statement of source.statements) {
           let check = fileCheck;
@@ -144,16 +150,6 @@ function rewriteOptimized(statement, env) {
 /** Built-in names the optimizer emits as plain calls. */
 const OPTIMIZER_BUILTINS = new Set(["load", "store", "min", "max", "abs", "sqrt", "floor", "ceil", "trunc", "nearest", "select", "unchecked", "v128", "f64x2", "f32x4", "i32x4", "i64", "i32", "u32", "f64", "f32", "usize"]);
 
-/** Top-level names of a source that shadow an optimizer built-in. @param {any} source @returns {string[]} */
-function shadowedBuiltins(source) {
-  const names = new Set();
-  for (const st of source.statements) {
-    const decls = st.kind === NodeKind.Variable ? st.declarations : [st];
-    for (const d of decls) if (d?.name?.text && OPTIMIZER_BUILTINS.has(d.name.text)) names.add(d.name.text);
-  }
-  return [...names].sort();
-}
-
 /** @param {any} source */
 function firstStatementStart(source) {
   return source.statements.length ? source.statements[0].range.start : source.text.length;
@@ -183,7 +179,9 @@ function problemsFor(state, path) {
  */
 function readKernel(state, source, decl, boundsCheck, parallel = false) {
   const path = source.normalizedPath;
-  const name = decl.name.text;
+  // A kernel renamed to free a built-in name keeps its own name for JS.
+  const renamedFrom = originalName(decl);
+  const name = renamedFrom ?? decl.name.text;
   const problem = (/** @type {any} */ node, /** @type {string} */ code, /** @type {string} */ message) =>
     state.problems.push({ path, start: node.range.start, end: node.range.end, code, message });
   if (decl.typeParameters && decl.typeParameters.length) {
@@ -246,6 +244,7 @@ function readKernel(state, source, decl, boundsCheck, parallel = false) {
     boundsCheck,
     ...(parallel ? { parallel: true } : {}),
     ...(generic ? { dtype: generic.dtype, local: name, dispatch: generic.dispatch } : {}),
+    ...(renamedFrom && !generic ? { local: decl.name.text } : {}),
   });
 }
 
