@@ -278,6 +278,17 @@ export class KernelBuild {
     if (this.garbage >= GC_MIN_GARBAGE && this.garbage * 4 >= this.lastSize) this.collect();
   }
 
+  /**
+   * After a call of a kernel that allocates (the binding calls this): its
+   * scratch is garbage now. Collect when memory grew since the last
+   * collection, or when it is within an eighth of the limit (so the next
+   * call finds room instead of failing at the limit). Otherwise one read.
+   */
+  settle() {
+    const size = this.memory.buffer.byteLength;
+    if (size !== this.lastSize || size > this.memoryLimit - this.memoryLimit / 8) this.collect();
+  }
+
   /** Collects when memory grew since the last look: bounds memory without a collection per call. */
   maybeCollect() {
     if (this.memory.buffer.byteLength !== this.lastSize) this.collect();

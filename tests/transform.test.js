@@ -169,3 +169,26 @@ describe("names a kernel may use", () => {
     expect(note?.message).toBe("not optimized: this file imports 'max', a name the optimizer's generated code needs; import it under another name (import { max as my_max } ...) to get the optimized build");
   });
 });
+
+describe("kernels that allocate", () => {
+  it("are flagged from the wasm call graph, and only their bindings settle kernel garbage after the call", async () => {
+    const files = {
+      "/p/k/a.kernel.ts": [
+        "export function scratch(n: i32): f64 { const t = new Float64Array(n); t[0] = 1; return t[0]; }",
+        "function helperAlloc(n: i32): Int32Array { return new Int32Array(n); }",
+        "export function indirect(n: i32): i32 { return helperAlloc(n).length; }",
+        "export function pure(x: Float64Array): f64 { let s: f64 = 0; for (let i = 0; i < x.length; i++) s += x[i]; return s; }",
+        "export function fresh(n: i32): Float64Array { return new Float64Array(n); }",
+      ].join("\n") + "\n",
+    };
+    const result = await compileKernels({ files: ["k/a.kernel.ts"], root: "/p", readFile: (f) => files[f] ?? null });
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+    expect(Object.fromEntries(result.kernels.map((k) => [k.name, k.allocates === true]))).toEqual({ scratch: true, indirect: true, pure: false, fresh: true });
+    const { generateKernelModule } = await import("../plugin/bindings/js-module.js");
+    const js = generateKernelModule({ file: "k/a.kernel.ts", kernels: result.kernels.map((k, index) => ({ ...k, index })), buildImport: "./b.js", version: "test" });
+    const body = (name) => js.slice(js.indexOf(`export function ${name}(`), js.indexOf("\n}\n", js.indexOf(`export function ${name}(`)));
+    expect(body("scratch")).toContain("$tsk.settle();");
+    expect(body("pure")).not.toContain("settle");
+  });
+});
+

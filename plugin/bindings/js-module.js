@@ -71,6 +71,8 @@ function kernelFunction(k) {
     `    throw $tsk.fail(${k.index}, e);`,
     "  } finally {",
     "    if ($tsk.tempCount !== 0) $tsk.release();",
+    // A kernel that allocates: collect its garbage when memory nears the limit (runtime/kernel-build.js).
+    ...(k.allocates ? ["    $tsk.settle();"] : []),
     "  }",
     "}",
   );

@@ -3,6 +3,7 @@
  * program with one memory, and returns diagnostics, kernels and the binary as
  * data. Nothing here writes to disk or exits the process.
  */
+import { kernelsThatAllocate } from "./parallel-check.js";
 import { readFile as fsReadFile } from "node:fs/promises";
 import nodePath from "node:path";
 import { fileURLToPath } from "node:url";
@@ -208,9 +209,13 @@ async function compileNow(options) {
   const ok = !diagnostics.some((d) => d.severity === "error");
   if (!ok) return result({ kernels: state.kernels });
 
-  const wasm = outputs[WASM_FILE];
+  const wasmOut = outputs[WASM_FILE];
+  const wasm = typeof wasmOut === "string" ? new TextEncoder().encode(wasmOut) : wasmOut;
+  // Kernels that allocate (call graph of the final wasm): their bindings collect near the memory limit.
+  const allocating = kernelsThatAllocate(wasm, state.kernels);
+  for (const k of state.kernels) if (allocating.has(k.exportName)) k.allocates = true;
   return result({
-    wasm: typeof wasm === "string" ? new TextEncoder().encode(wasm) : wasm,
+    wasm,
     sourceMap: cleanSourceMap(outputs[`${WASM_FILE}.map`]),
     kernels: state.kernels,
     locations: state.locations.map(([path, offset]) => {

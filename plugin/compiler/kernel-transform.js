@@ -43,6 +43,7 @@ import { renameShadowing, originalName } from "./rename-shadowing.js";
  * @property {string} [local]     ... whose AssemblyScript name (`sum$f64`) differs from `name` (`sum`)
  * @property {number} [dispatch]  ... and the parameter whose class picks it (plugin/compiler/generics.js)
  * @property {import("./gpu/gpu-kernel.js").GpuKernelInfo} [gpu]  `// @tskern gpu`: the WGSL lowering and the wasm loop export
+ * @property {boolean} [allocates]  its call graph reaches the allocator (set by compile.js from the final wasm)
  */
 
 /**

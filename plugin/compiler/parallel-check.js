@@ -95,3 +95,50 @@ export function startFunction(bytes) {
   return found;
 }
 
+/**
+ * Export names of the kernels whose call graph in the final wasm reaches the
+ * allocator (`__new`, or code that grows memory), or makes an indirect call
+ * (not provably free of allocation). The bindings collect kernel garbage after
+ * such a kernel's calls when memory nears its limit (runtime/kernel-build.js
+ * `settle`), so a kernel that allocates scratch on every call never fills it.
+ * @param {Uint8Array} wasm
+ * @param {Array<{ exportName: string }>} kernels
+ * @returns {Set<string>}
+ */
+export function kernelsThatAllocate(wasm, kernels) {
+  const mod = decodeModule(wasm);
+  const byIndex = new Map(mod.functions.map((f) => [f.index, f]));
+  const exportIndex = new Map(mod.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
+  const allocators = new Set(mod.functions.filter((f) => f.instructions.some((i) => i.op === "memory.grow")).map((f) => f.index));
+  const newFn = exportIndex.get("__new");
+  if (newFn !== undefined) allocators.add(newFn);
+  /** @type {Map<number, boolean>} */
+  const memo = new Map();
+  const out = new Set();
+  for (const k of kernels) {
+    const root = exportIndex.get(k.exportName);
+    if (root === undefined) continue;
+    if (!memo.has(root)) {
+      const seen = new Set([root]);
+      const stack = [root];
+      let allocates = false;
+      while (stack.length && !allocates) {
+        const i = /** @type {number} */ (stack.pop());
+        if (allocators.has(i)) allocates = true;
+        const fn = byIndex.get(i);
+        if (!fn) continue;
+        if (fn.error) allocates = true;
+        for (const ins of fn.instructions) {
+          if (ins.op === "call_indirect" || ins.op === "return_call_indirect" || ins.op === "call_ref" || ins.op === "return_call_ref") allocates = true;
+          if (ins.callee !== undefined && !seen.has(ins.callee)) {
+            seen.add(ins.callee);
+            stack.push(ins.callee);
+          }
+        }
+      }
+      memo.set(root, allocates);
+    }
+    if (memo.get(root)) out.add(k.exportName);
+  }
+  return out;
+}

@@ -39,6 +39,15 @@ export function writeThenThrow(x: Float64Array, at: i32): void {
 export function makeArray(n: i32): Float64Array {
   return new Float64Array(n);
 }
+export function churn(n: i32, rounds: i32): f64 {
+  let s: f64 = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t = new Float64Array(n);
+    t[0] = <f64>r;
+    s += t[0];
+  }
+  return s;
+}
 `;
 
 /** @type {any} */ let k;
@@ -133,32 +142,29 @@ describe("memory pressure", () => {
   });
 
   // Found by this suite: kernel-internal allocations are collected only
-  // between calls and only when the runtime sees memory grow or host arrays
-  // freed; a call on resident arrays never reaches the runtime. So at the
-  // limit the allocator trapped with a bare "unreachable" (TSK206), and every
-  // later call failed the same way, for good. Fixed in runtime/kernel-build.js
-  // (fail: an allocator trap is TSK207 and collects), so the next call works.
-  it("a kernel whose scratch allocations fill memory: a located TSK207 KernelError, and the next call works", () => {
-    let error = null, calls = 0;
-    while (!error && calls < 10_000) {
-      error = catchError(() => k.allocThenTrap(20000, -1)); // 156 KiB of scratch per call
-      calls++;
-    }
+  // between calls. At the limit the allocator trapped with a bare
+  // "unreachable" (TSK206), and every later call failed the same way, for
+  // good. Fixed in runtime/kernel-build.js (fail: an allocator trap is TSK207
+  // and collects), so the next call works. Since the bindings collect after
+  // allocating kernels near the limit (next test), only garbage made within
+  // one call can fill memory.
+  it("a kernel whose scratch allocations fill memory within one call: a located TSK207 KernelError, and the next call works", () => {
+    const error = catchError(() => k.churn(20000, 400)); // 400 x 156 KiB of scratch in one call, 16 MiB limit
     expect(error).toBeInstanceOf(rt.KernelError);
     expect(error.code).toBe("TSK207");
-    expect(error.message).toMatch(/^allocThenTrap: out of kernel memory: an allocation inside the kernel failed .*kernels\/mp\.kernel\.ts:\d+:\d+.* limit 16\.0 MiB.*collected now, so the call may succeed if retried\. Allocate scratch arrays once and pass them in/);
+    expect(error.message).toMatch(/^churn: out of kernel memory: an allocation inside the kernel failed .*kernels\/mp\.kernel\.ts:\d+:\d+.* limit 16\.0 MiB.*collected now, so the call may succeed if retried\. Allocate scratch arrays once and pass them in/);
     expect(error.cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(k.churn(20000, 10)).toBe(45);
     expect(k.allocThenTrap(20000, -1)).toBe((19999 * 20000) / 2);
     // A user's own unreachable() is still TSK206, not an allocation failure.
     expect(catchError(() => k.allocThenTrap(10, 3))?.code).toBe("TSK206");
   });
 
-  // Known gap (not fixed): between those failures the garbage piles up again,
-  // so a kernel that allocates scratch on every call still fails once every
-  // limit/scratch calls. The fix is to collect at kernel entry when memory grew
-  // since the last collection (wasm side or bindings), which the runtime alone cannot see.
-  it.fails("a kernel allocating scratch on every call never fails at the limit (1000 calls, 16 MiB)", () => {
+  // The bindings of kernels that allocate (call graph of the wasm) collect
+  // after the call when memory grew or nears the limit, so scratch never piles up to it.
+  it("a kernel allocating scratch on every call never fails at the limit (1000 calls, 16 MiB)", () => {
     for (let i = 0; i < 1000; i++) k.allocThenTrap(20000, -1);
+    expect(build.memory.buffer.byteLength).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 
   it("1e6 alloc/free cycles keep memory bounded: its size stops growing", () => {
