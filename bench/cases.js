@@ -21,16 +21,8 @@
 //              agree to a relative tolerance, not bit for bit)
 // }
 
-/** mulberry32: a small deterministic 32-bit PRNG; floats in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32: the seeded PRNG of the example cases (floats in [0, 1)).
+import { mulberry32 } from "../examples/cases.js";
 
 const fmt = (n) => n.toLocaleString("en-US");
 

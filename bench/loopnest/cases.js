@@ -7,16 +7,8 @@
 //   reset: indices of arrays restored before every timed call (in-place
 //   kernels), flops: arithmetic operations per call (for a GFLOP/s column) }
 
-/** mulberry32: tiny deterministic 32-bit PRNG, floats in [0, 1). Same as harness.c. */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (floats in [0, 1)): the example cases' PRNG; harness.c has the same one.
+import { mulberry32 } from "../../examples/cases.js";
 
 /** Fills `arr` with lo + (hi - lo) * u, u from mulberry32(seed). */
 export function fillUniform(arr, seed, lo, hi) {

@@ -27,33 +27,7 @@ export const PARALLEL_CODE = "TSK110";
 export function checkParallelKernels(wasm, kernels) {
   const parallel = kernels.filter((k) => k.parallel);
   if (!parallel.length) return [];
-  const mod = decodeModule(wasm);
-  /** @type {Map<number, import("../annotate/wasm-code.js").WasmFunction>} */
-  const byIndex = new Map(mod.functions.map((f) => [f.index, f]));
-  const exportIndex = new Map(mod.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
-  const allocators = new Set(mod.functions.filter((f) => f.instructions.some((i) => i.op === "memory.grow")).map((f) => f.index));
-  const newFn = exportIndex.get("__new");
-  if (newFn !== undefined) allocators.add(newFn);
-
-  /** Functions reachable from `root` by direct calls; flags indirect calls and undecodable bodies. @param {number} root */
-  const reach = (root) => {
-    const seen = new Set([root]);
-    const stack = [root];
-    let indirect = false, undecoded = false;
-    while (stack.length) {
-      const fn = byIndex.get(/** @type {number} */ (stack.pop()));
-      if (!fn) continue; // an import (abort, tskern.oob)
-      if (fn.error) undecoded = true;
-      for (const ins of fn.instructions) {
-        if (ins.op === "call_indirect" || ins.op === "return_call_indirect" || ins.op === "call_ref" || ins.op === "return_call_ref") indirect = true;
-        if (ins.callee !== undefined && !seen.has(ins.callee)) {
-          seen.add(ins.callee);
-          stack.push(ins.callee);
-        }
-      }
-    }
-    return { seen, indirect, undecoded };
-  };
+  const { byIndex, exportIndex, allocators, reach } = callGraph(wasm);
   /** @param {Set<number>} fns @param {string} op */
   const globalsUsed = (fns, op) => {
     const out = new Set();
@@ -98,47 +72,68 @@ export function startFunction(bytes) {
 /**
  * Export names of the kernels whose call graph in the final wasm reaches the
  * allocator (`__new`, or code that grows memory), or makes an indirect call
- * (not provably free of allocation). The bindings collect kernel garbage after
- * such a kernel's calls when memory nears its limit (runtime/kernel-build.js
- * `settle`), so a kernel that allocates scratch on every call never fills it.
+ * or has a body tskern cannot decode (not provably free of allocation). The
+ * bindings collect kernel garbage after such a kernel's calls when memory
+ * nears its limit (runtime/kernel-build.js `settle`), so a kernel that
+ * allocates scratch on every call never fills it.
  * @param {Uint8Array} wasm
  * @param {Array<{ exportName: string }>} kernels
  * @returns {Set<string>}
  */
 export function kernelsThatAllocate(wasm, kernels) {
+  const { exportIndex, allocators, reach } = callGraph(wasm);
+  const out = new Set();
+  for (const k of kernels) {
+    const root = exportIndex.get(k.exportName);
+    if (root === undefined) continue;
+    const r = reach(root);
+    if (r.indirect || r.undecoded || [...r.seen].some((i) => allocators.has(i))) out.add(k.exportName);
+  }
+  return out;
+}
+
+/**
+ * The wasm's direct-call graph, decoded once per binary (compileKernels flags
+ * allocating kernels, and the build then checks parallel kernels, on the same bytes).
+ * @type {WeakMap<Uint8Array, ReturnType<typeof decodeCallGraph>>}
+ */
+const GRAPHS = new WeakMap();
+
+/** @param {Uint8Array} wasm */
+function callGraph(wasm) {
+  let graph = GRAPHS.get(wasm);
+  if (!graph) GRAPHS.set(wasm, (graph = decodeCallGraph(wasm)));
+  return graph;
+}
+
+/** @param {Uint8Array} wasm */
+function decodeCallGraph(wasm) {
   const mod = decodeModule(wasm);
+  /** @type {Map<number, import("../annotate/wasm-code.js").WasmFunction>} */
   const byIndex = new Map(mod.functions.map((f) => [f.index, f]));
   const exportIndex = new Map(mod.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
   const allocators = new Set(mod.functions.filter((f) => f.instructions.some((i) => i.op === "memory.grow")).map((f) => f.index));
   const newFn = exportIndex.get("__new");
   if (newFn !== undefined) allocators.add(newFn);
-  /** @type {Map<number, boolean>} */
-  const memo = new Map();
-  const out = new Set();
-  for (const k of kernels) {
-    const root = exportIndex.get(k.exportName);
-    if (root === undefined) continue;
-    if (!memo.has(root)) {
-      const seen = new Set([root]);
-      const stack = [root];
-      let allocates = false;
-      while (stack.length && !allocates) {
-        const i = /** @type {number} */ (stack.pop());
-        if (allocators.has(i)) allocates = true;
-        const fn = byIndex.get(i);
-        if (!fn) continue;
-        if (fn.error) allocates = true;
-        for (const ins of fn.instructions) {
-          if (ins.op === "call_indirect" || ins.op === "return_call_indirect" || ins.op === "call_ref" || ins.op === "return_call_ref") allocates = true;
-          if (ins.callee !== undefined && !seen.has(ins.callee)) {
-            seen.add(ins.callee);
-            stack.push(ins.callee);
-          }
+
+  /** Functions reachable from `root` by direct calls; flags indirect calls and undecodable bodies. @param {number} root */
+  const reach = (root) => {
+    const seen = new Set([root]);
+    const stack = [root];
+    let indirect = false, undecoded = false;
+    while (stack.length) {
+      const fn = byIndex.get(/** @type {number} */ (stack.pop()));
+      if (!fn) continue; // an import (abort, tskern.oob)
+      if (fn.error) undecoded = true;
+      for (const ins of fn.instructions) {
+        if (ins.op === "call_indirect" || ins.op === "return_call_indirect" || ins.op === "call_ref" || ins.op === "return_call_ref") indirect = true;
+        if (ins.callee !== undefined && !seen.has(ins.callee)) {
+          seen.add(ins.callee);
+          stack.push(ins.callee);
         }
       }
-      memo.set(root, allocates);
     }
-    if (memo.get(root)) out.add(k.exportName);
-  }
-  return out;
+    return { seen, indirect, undecoded };
+  };
+  return { byIndex, exportIndex, allocators, reach };
 }

@@ -14,7 +14,7 @@
  * or local of the same name (there the name means the local).
  */
 import { NodeKind, CommonFlags } from "assemblyscript";
-import { children } from "./optimize/ast.js";
+import { children, walk } from "./optimize/ast.js";
 
 /** Prefix of a renamed user declaration (never a name a user writes). */
 export const RENAMED_PREFIX = "__tsk_user_";
@@ -120,14 +120,11 @@ function declaresLocally(fn, name) {
   const decl = fn.kind === NodeKind.Function ? fn.declaration : fn;
   if (decl?.signature?.parameters?.some((/** @type {any} */ p) => p.name?.text === name)) return true;
   let found = false;
-  const visit = (/** @type {any} */ n) => {
-    if (found) return;
-    if (n.kind === NodeKind.VariableDeclaration && n.name?.text === name) {
-      found = true;
-      return;
-    }
-    for (const c of children(n)) visit(c);
-  };
-  if (decl?.body) visit(decl.body);
+  if (decl?.body) {
+    walk(decl.body, (/** @type {any} */ n) => {
+      if (n.kind === NodeKind.VariableDeclaration && n.name?.text === name) found = true;
+      return !found;
+    });
+  }
   return found;
 }
