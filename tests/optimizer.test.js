@@ -95,6 +95,14 @@ const CASES = {
   // i32 sums overflow with negative cycles: wasm wraps them, pure mode does not.
   floydIf: { pure: false, args: (r, s) => [I32(r, s * s, -3, 20), s], oob: (r, s) => [I32(r, s * s - 1), s] },
   clampF64: { args: (r, s) => [F64(r, s, -2, 2), -0.5, 0.75, s], oob: (r, s) => [F64(r, s), 0, 1, s + 1] },
+  pairEnergy: { args: (r, s) => [F64(r, 3 * s), F64(r, s, 0.5, 2), s, 0.01], oob: (r, s) => [F64(r, 3 * s), F64(r, s - 1), s, 0.01] },
+  oddDotF32: { pure: false, args: (r, s) => [F32(r, 2 * s + 1), F32(r, s), s], oob: (r, s) => [F32(r, 2 * s - 1), F32(r, s), s] },
+  strideSubI32: { args: (r, s) => [I32(r, 4 * s, -(2 ** 31), 2 ** 31 - 1), s], oob: (r, s) => [I32(r, 4 * s - 3), s] },
+  // pure mode computes in JS numbers: no wrapping at 8 or 16 bits
+  narrowWrap: { pure: false, args: (r, s) => [U8(r, s, 0, 255), I8(r, s, -128, 127), U16(r, s, 0, 65535), I32(r, s), s], oob: (r, s) => [U8(r, s, 0, 255), I8(r, s - 1, -128, 127), U16(r, s, 0, 65535), I32(r, s), s] },
+  subI32: { args: (r, s) => [I32(r, s, -(2 ** 31), 2 ** 31 - 1), s], oob: (r, s) => [I32(r, s - 1), s] },
+  deinterleave: { args: (r, s) => [F64(r, 3 * s), F64(r, s), s], oob: (r, s) => [F64(r, 3 * s - 2), F64(r, s), s] },
+  scatterPairs: { args: (r, s) => [F64(r, s), F64(r, 2 * s), s], oob: (r, s) => [F64(r, s), F64(r, 2 * s - 2), s] },
 };
 
 /** Aliased calls: the same array passed as two parameters. */
@@ -110,6 +118,9 @@ const ALIASED = {
   prefixIntoShifted: (r, s) => { const b = F64(r, s + 1); return [b.subarray(1), b.subarray(0, s), s]; },
   runningMaxShifted: (r, s) => { const b = I32(r, s + 2); return [b.subarray(0, s), b.subarray(2), s]; },
   scaleAddShifted: (r, s) => { const b = F64(r, s + 1); return [b.subarray(0, s), F64(r, s), b.subarray(1), 2, s]; },
+  // out overlaps the strided rows of x (the overlap check must account for the stride)
+  deinterleaveShifted: (r, s) => { const b = F64(r, 3 * s + 1); return [b, b.subarray(s + 1), s]; },
+  deinterleaveSame: (r, s) => { const b = F64(r, 3 * s); return [b, b, s]; },
 };
 
 // ---- comparing -------------------------------------------------------------------
@@ -201,7 +212,7 @@ describe("optimized = unoptimized = plain JS on random inputs", () => {
 
 describe("aliased arguments (the same array twice)", () => {
   for (const [label, make] of Object.entries(ALIASED)) {
-    const name = label.replace(/(OutY|All|Shifted)$/, "");
+    const name = label.replace(/(OutY|All|Shifted|Same)$/, "");
     it(label, () => {
       for (const s of SIZES) {
         const args = make(mulberry32(77 + s), s);
@@ -260,6 +271,9 @@ describe("sizes that overflow i32 index arithmetic, negative sizes", () => {
     downBy2: (n) => [I32(mulberry32(1), 9), n],
     shapes: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
     prefixInto: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 9), n],
+    pairEnergy: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 3), n, 0.01],
+    deinterleave: (n) => [F64(mulberry32(1), 9), F64(mulberry32(2), 3), n],
+    strideSubI32: (n) => [I32(mulberry32(1), 12), n],
   };
   for (const [name, make] of Object.entries(calls)) {
     it(name, () => {
@@ -289,6 +303,20 @@ describe("what the optimizer did (the compile result's optimizations)", () => {
     expect(kinds(at("for (let i = 0; i < n; i++) s += x[i];"))).toContain("vectorized: vectorized (i32x4, reduction)");
     expect(kinds(at("m = Mathf.max(m, x[i])"))).toContain("vectorized: vectorized (f32x4, reduction)");
     expect(kinds(at("s += x[i] * y[i];")).join()).toContain("in-order float reduction");
+  });
+  it("u8/i8/u16 element arithmetic wraps like AssemblyScript's (the direct loads keep the element type)", async () => {
+    const x = new Uint8Array([100, 200]), y = new Int8Array([100, -100]), z = new Uint16Array([10000, 65535]);
+    const o = new Int32Array(2), want = [(100 + 200) & 255, (200 + 200) & 255].map((v, i) => v + ((([100, -100][i] * 3) << 24) >> 24) + (([10000, 65535][i] + 60000) & 65535));
+    opt.narrowWrap(x, y, z, o, 2);
+    expect([...o]).toEqual(want);
+  });
+  it("strided reads are gathered lane by lane; differences reduce in order (floats) or as a sum (i32); strided stores stay scalar", () => {
+    expect(kinds(at("for (let j: i32 = i + 1; j < n; j++) {")).join()).toContain("vectorized (f64x2, in-order float reduction)");
+    expect(kinds(at("s = s - x[2 * j + 1] / y[j]")).join()).toContain("vectorized (f32x4, in-order float reduction)");
+    expect(kinds(at("s -= x[j] * 3"))).toContain("vectorized: vectorized (i32x4, reduction)");
+    expect(kinds(at("s -= x[4 * j] ^ x[4 * j + 3]"))).toContain("scalar: not vectorized: strided reads without a square root or division (gathering the lanes costs what the vector saves)");
+    expect(kinds(at("out[j] = Math.sqrt(Math.abs(x[3 * j]))"))).toContain("vectorized: vectorized (f64x2, 1 overlap check before the loop)");
+    expect(kinds(at("out[2 * j] = x[j] * 2.0"))).toContain("scalar: not vectorized: a strided store");
   });
   it("a loop-carried dependence is not vectorized, and says why; the in-place sweep carries values instead", () => {
     const line = at("for (let x: i32 = 1; x < w - 1; x++) {");
@@ -490,7 +518,7 @@ export function ok(a: Uint8Array, b: Int16Array, c: Float32Array, v: i32): void 
 describe("loop outlining for first-call tier-up (optimize/outline.js)", () => {
   // Each kernel's outer loop is a candidate; the comments say whether it is outlined.
   const SRC = `
-// outlined: height 3, a written outer variable returned
+// outlined: height 3, reads its counter (rows), a written outer variable returned
 export function rowsBest(a: Float64Array, w: i32, h: i32, k: i32): f64 {
   let best: f64 = -1.0;
   for (let y: i32 = 0; y < h; y++) {
@@ -529,7 +557,7 @@ export function nest(a: Float64Array, reps: i32, n: i32, m: i32): f64 {
   }
   return s;
 }
-// not outlined: break out of the loop
+// outlined: break out of the loop (a flag global tells the caller to break too)
 export function withBreak(a: Float64Array, n: i32, m: i32): f64 {
   let s: f64 = 0;
   for (let i: i32 = 0; i < n; i++) {
@@ -538,7 +566,7 @@ export function withBreak(a: Float64Array, n: i32, m: i32): f64 {
   }
   return s;
 }
-// not outlined: its inner loop runs 3 literal iterations (no nest level)
+// outlined as a streaming loop: its inner loop runs 3 literal iterations (no nest level)
 export function xyz(a: Float64Array, n: i32): f64 {
   let s: f64 = 0;
   for (let i: i32 = 0; i < n; i++) {
@@ -555,6 +583,107 @@ export function shrink(a: Float64Array, n: i32): f64 {
     if (a[i] > 0.5) m--;
   }
   return s;
+}
+// outlined (streaming, 4096 iterations per call): one carried value, returned
+export function sumS(a: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i: i32 = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+// outlined (streaming): two carried values and a return from the kernel
+export function argminS(x: Float64Array): i32 {
+  const n: i32 = x.length;
+  if (n == 0) return -1;
+  let best: f64 = x[0];
+  let at: i32 = 0;
+  for (let i: i32 = 1; i < n; i++) {
+    const v: f64 = x[i];
+    if (!(v >= best)) {
+      if (v != v) return i;
+      best = v;
+      at = i;
+    }
+  }
+  return at;
+}
+// outlined (streaming): the counter declared outside, three more carried values, a break, a bounds error when out is short
+export function scanUntil(a: Int32Array, out: Int32Array, limit: i32): f64 {
+  let lo: i32 = 0;
+  let hi: i32 = 0;
+  let s: i32 = 0;
+  let i: i32 = 0;
+  for (; i < a.length; i++) {
+    if (s > limit) break;
+    s += a[i];
+    out[i] = s;
+    if (a[i] < lo) lo = a[i];
+    if (a[i] > hi) hi = a[i];
+  }
+  return f64(i) + f64(lo) * 1e3 + f64(hi) * 1e7 + f64(s) * 1e-3;
+}
+// outlined (streaming): a void kernel that returns early; a trap (division by zero)
+export function divUntil(a: Int32Array, d: Int32Array, out: Int32Array): void {
+  for (let i: i32 = 0; i < a.length; i++) {
+    if (a[i] == 12345) return;
+    out[i] = a[i] / d[i];
+  }
+}
+// not outlined: returns a reference from inside the loop
+export function firstNeg(a: Float64Array, b: Float64Array): Float64Array {
+  for (let i: i32 = 0; i < a.length; i++) if (a[i] < -0.99) return b;
+  return a;
+}
+// not outlined: assigns two array references
+export function swapRefs(a: Float64Array, b: Float64Array): f64 {
+  let p: Float64Array = a;
+  let q: Float64Array = b;
+  let s: f64 = 0;
+  for (let i: i32 = 0; i < a.length; i++) {
+    s += p[i];
+    const t: Float64Array = p;
+    p = q;
+    q = t;
+  }
+  return s;
+}
+// outermost height 3 whose body never reads its counter (a repeat count, often 1): the height-2 loop inside is
+// outlined instead; the height-1 loop inside is not
+export function stepsLike(pos: Float64Array, vel: Float64Array, n: i32, steps: i32): void {
+  for (let st: i32 = 0; st < steps; st++) {
+    for (let b: i32 = 0; b < n; b++) {
+      let v: f64 = vel[b];
+      for (let c: i32 = 0; c < n; c++) v += (pos[c] - pos[b]) * 0.001;
+      vel[b] = v;
+    }
+    for (let k: i32 = 0; k < n; k++) pos[k] += vel[k];
+  }
+}
+// height 3 inside another loop, holding two nests (a big function): each nest is outlined on its own
+export function twoNests(a: Float64Array, out: Float64Array, reps: i32, m: i32, n: i32): void {
+  for (let r: i32 = 0; r < reps; r++) {
+    for (let i: i32 = 0; i < m; i++) {
+      let j: i32 = 0;
+      for (; j < n - 1; j += 2) {
+        let s: f64 = 0;
+        for (let k: i32 = 0; k < n; k++) s += a[i * n + k] * f64(j + r);
+        out[i * n + j] = s;
+      }
+      for (; j < n; j++) {
+        let s: f64 = 0;
+        for (let k: i32 = 0; k < n; k++) s -= a[i * n + k];
+        out[i * n + j] = s + 1;
+      }
+    }
+  }
+}
+// not outlined: a helper (only exported kernels are; a helper tiers up by its own calls)
+function helperSum(a: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i: i32 = 0; i < a.length; i++) s += a[i] * 2;
+  return s;
+}
+export function useHelper(a: Float64Array): f64 {
+  return helperSum(a) + 1;
 }
 `;
   const FILE = "kernels/outline.kernel.ts";
@@ -576,21 +705,37 @@ export function shrink(a: Float64Array, n: i32): f64 {
 
   it("applies where it can and says why not elsewhere", () => {
     expect(kinds("for (let y: i32 = 0; y < h; y++)").join()).toMatch(/^loop outlined into '__tsk_outline0_rowsBest' \(16 iterations per call/);
+    expect(kinds("for (let st: i32 = 0; st < steps; st++)").length + kinds("for (let k: i32 = 0; k < n; k++) pos[k]").length).toBe(0);
+    expect(kinds("for (let b: i32 = 0; b < n; b++)").join()).toMatch(/^loop outlined into '__tsk_outline0_stepsLike' \(64 iterations per call/);
+    expect(kinds("for (; j < n - 1; j += 2) {").join()).toMatch(/^loop outlined into '__tsk_outline0_twoNests' \(64 iterations per call/);
+    expect(kinds("for (; j < n; j++) {").join()).toMatch(/^loop outlined into '__tsk_outline1_twoNests' \(64 iterations per call/);
     expect(kinds("for (; i < m - 1; i += 2)").join()).toMatch(/^loop outlined into/);
     expect(kinds("for (let i: i32 = n - 1; i >= 0; i--)").join()).toMatch(/^loop outlined into/);
-    expect(kinds("if (a[i] < -0.9) break;").length).toBe(0);
-    expect(notes.filter((n) => n.kind === "outlined" && /withBreak|'break' out of the loop/.test(n.message)).length).toBe(1);
+    expect(notes.some((n) => n.kind === "outlined" && n.message.startsWith("loop outlined into '__tsk_outline0_withBreak'"))).toBe(true);
     expect(notes.some((n) => n.kind === "outlined" && n.message.includes("the loop body changes 'm', which the bound reads"))).toBe(true);
-    expect(kinds("for (let d: i32 = 0; d < 3; d++)").length + kinds("export function xyz").length + notes.filter((n) => n.kind === "outlined" && n.line === lineOf("export function xyz") + 2).length).toBe(0);
+    expect(kinds("for (let d: i32 = 0; d < 3; d++)").length).toBe(0);
+    expect(notes.filter((n) => n.kind === "outlined" && n.line === lineOf("export function xyz") + 2).map((n) => n.message).join()).toMatch(/^loop outlined into '__tsk_outline0_xyz' \(4096 iterations per call/);
     // Inner loops are not outlined again.
     expect(kinds("for (let i: i32 = 0; i < n; i++) {").join()).toMatch(/^loop outlined into '__tsk_outline0_nest' \(64 iterations per call/);
-    expect(notes.filter((n) => n.kind === "outlined" && n.message.startsWith("loop outlined")).length).toBe(4);
+    // Streaming loops: carried values beyond the returned one go through globals.
+    expect(kinds("for (let i: i32 = 0; i < a.length; i++) s += a[i];").join()).toBe(
+      "loop outlined into '__tsk_outline0_sumS' (4096 iterations per call, not inlined; a run of at most 4096 iterations takes a direct copy of the loop), so V8's optimized code takes over after the first iterations of the first call");
+    expect(kinds("for (let i: i32 = 1; i < n; i++) {").join()).toMatch(/^loop outlined into '__tsk_outline0_argminS' \(4096 iterations per call, not inlined; 'at' handed back through globals; a run of at most/);
+    expect(kinds("for (; i < a.length; i++) {").join()).toMatch(/; 'lo', 'hi', 's' handed back through globals; a run of at most 4096 iterations takes a direct copy/);
+    expect(kinds("if (a[i] == 12345) return;").length + notes.filter((n) => n.kind === "outlined" && n.message.includes("__tsk_outline0_divUntil")).length).toBe(1);
+    // Refused, with the reason.
+    expect(kinds("for (let i: i32 = 0; i < a.length; i++) if (a[i] < -0.99) return b;").join()).toBe(
+      "loop not outlined (its first call runs in V8's baseline code): the loop body contains 'return' and the function returns 'Float64Array' (only a number, bool or void can be handed back from an outlined loop)");
+    expect(notes.some((n) => n.kind === "outlined" && n.message.endsWith("the loop assigns 'q', not a number or bool, besides 'p'; only one such variable can be handed back (returned)"))).toBe(true);
+    expect(notes.some((n) => n.kind === "outlined" && /helperSum/.test(n.message))).toBe(false);
+    expect(kinds("for (let i: i32 = 0; i < a.length; i++) s += a[i] * 2;").length).toBe(0);
+    expect(notes.filter((n) => n.kind === "outlined" && n.message.startsWith("loop outlined")).length).toBe(13);
   });
 
   it("the outlined functions stay functions (Binaryen does not inline them back)", async () => {
     const { default: binaryen } = await import("binaryen");
     const count = (wasm) => binaryen.readBinary(wasm).getNumFunctions();
-    expect(count(wasmO) - count(wasmR)).toBe(4);
+    expect(count(wasmO) - count(wasmR)).toBe(13);
   });
 
   it("gives the results of the un-outlined build, bit for bit", () => {
@@ -605,9 +750,63 @@ export function shrink(a: Float64Array, n: i32): f64 {
         ["xyz", [F64(rng, s * 3), s]],
         ["nest", [F64(rng, 3 * s * 3 + 2), 2, 3 * s, 3]],
         ["nest", [F64(rng, 3 * s * 3), 2, 3 * s + 1, 3]],
+        ["stepsLike", [F64(rng, s), F64(rng, s), s, 1]],
+        ["stepsLike", [F64(rng, 3 * s), F64(rng, 3 * s), 3 * s, 3]],
+        ["twoNests", [F64(rng, 3 * s * (s + 1)), new Float64Array(3 * s * (s + 1)), 2, 3 * s, s + 1]],
+        ["twoNests", [F64(rng, 70 * (s + 2)), new Float64Array(70 * (s + 2)), 1, 70, s + 2]],
       ];
       for (const [name, args] of cases) expectSame(`${name} size ${s}`, run(o, name, copyArgs(args)), run(r, name, copyArgs(args)));
     }
+  });
+
+  it("streaming loops: same results across chunk boundaries, early returns and breaks in any chunk", () => {
+    for (const s of [0, 1, 2, 4095, 4096, 4097, 8193, 10000]) {
+      const rng = mulberry32(1700 + s);
+      const nan = F64(rng, s);
+      if (s > 2) nan[s - 2] = NaN;
+      const stopAt = I32(rng, s, -5, 5);
+      if (s > 5000) stopAt[5000] = 12345;
+      const cases = [
+        ["sumS", [F64(rng, s)]],
+        ["argminS", [F64(rng, s)]],
+        ["argminS", [nan]],
+        ["scanUntil", [I32(rng, s, -9, 10), new Int32Array(s), 1 << 30]],
+        ["scanUntil", [I32(rng, s, 0, 10), new Int32Array(s), 5 * s]], // breaks about halfway
+        ["scanUntil", [I32(rng, s, 0, 10), new Int32Array(s), 20]], // breaks in the first chunk
+        ["divUntil", [stopAt, I32(rng, s, 1, 9), new Int32Array(s)]],
+        ["firstNeg", [F64(rng, s), F64(rng, 3)]],
+        ["swapRefs", [F64(rng, s), F64(rng, s)]],
+        ["useHelper", [F64(rng, s)]],
+      ];
+      for (const [name, args] of cases) {
+        const x = run(o, name, copyArgs(args));
+        const y = run(r, name, copyArgs(args));
+        if (name === "firstNeg") expect(same(x.value, y.value), `firstNeg size ${s}`).toBe(true);
+        else expectSame(`${name} size ${s}`, x, y);
+      }
+    }
+  });
+
+  it("streaming loops: a bounds error or trap in a later chunk keeps its location and the writes before it", () => {
+    const a = Int32Array.from({ length: 9000 }, (_, k) => k % 7);
+    const x = run(o, "scanUntil", [a.slice(), new Int32Array(6000), 1 << 30]);
+    const y = run(r, "scanUntil", [a.slice(), new Int32Array(6000), 1 << 30]);
+    expectSame("scanUntil out of bounds", x, y);
+    expect(x.error).toBeInstanceOf(rt.KernelError);
+    expect(x.error.message).toContain(`index 6000 out of bounds for length 6000 at ${FILE}:${lineOf("out[i] = s;")}:`);
+    // The same in a run short enough for the direct copy of the loop.
+    const xs = run(o, "scanUntil", [a.slice(0, 10), new Int32Array(6), 1 << 30]);
+    expectSame("scanUntil out of bounds, short", xs, run(r, "scanUntil", [a.slice(0, 10), new Int32Array(6), 1 << 30]));
+    expect(xs.error.message).toContain(`index 6 out of bounds for length 6 at ${FILE}:${lineOf("out[i] = s;")}:`);
+    const d = new Int32Array(9000).fill(3);
+    d[7000] = 0;
+    const u = run(o, "divUntil", [a.slice(), d.slice(), new Int32Array(9000)]);
+    const v = run(r, "divUntil", [a.slice(), d.slice(), new Int32Array(9000)]);
+    expectSame("divUntil division by zero", u, v);
+    expect(u.error).toBeInstanceOf(rt.KernelError);
+    expect(u.error.message).toContain(`${FILE}:${lineOf("out[i] = a[i] / d[i];")}:`);
+    expect(u.error.message).toMatch(/divi/i);
+    expect(u.args[2][6999]).toBe(a[6999] / 3 | 0);
   });
 
   it("bounds errors inside an outlined loop keep their location", () => {
@@ -617,6 +816,15 @@ export function shrink(a: Float64Array, n: i32): f64 {
     expect(x.error).toBeInstanceOf(rt.KernelError);
     const line = lineOf("out[i * n + j] = a[i] * j");
     expect(x.error.message).toContain(`index 8 out of bounds for length 8 at ${FILE}:${line}:`);
+  });
+
+  it("a bounds error in the second of two outlined nests keeps its location and the writes before it", () => {
+    const a = F64(mulberry32(5), 70 * 5);
+    const x = run(o, "twoNests", [a.slice(), new Float64Array(70 * 5 - 1), 2, 70, 5]);
+    const y = run(r, "twoNests", [a.slice(), new Float64Array(70 * 5 - 1), 2, 70, 5]);
+    expectSame("twoNests out of bounds", x, y);
+    expect(x.error).toBeInstanceOf(rt.KernelError);
+    expect(x.error.message).toContain(`index 349 out of bounds for length 349 at ${FILE}:${lineOf("out[i * n + j] = s + 1;")}:`);
   });
 
   it("a trap inside an outlined loop names its kernel line", () => {

@@ -95,9 +95,11 @@ Read it like this. The kernel is the JS loop with types: integers are i32,
 the strings are byte arrays, nothing can change type under it, so it compiles
 ahead of time to tight machine code (and edit distance picks its minimum with
 min(), which compiles to a branch-free select; step 5 times the if-version).
-How much faster that is than V8's optimized JS depends on the loop: integer
-dynamic programming like edit distance gains more than pure float arithmetic
-like the fractal, where V8's JIT already emits about the same machine code.
+How much faster that is than V8's optimized JS depends on the loop. For the
+fractal, V8's JIT emits about the same machine code per iteration as the
+kernel; the kernel wins because tskern's compiler steps two pixels' escape
+loops in turn (their float chains are independent, so the CPU overlaps them),
+which a JIT does not do.
 The first call runs in V8's baseline wasm tier; warm calls use the optimized
 code (warm up before you measure). Plain arrays work too, copied in and out
 on every call: step 8 measures what that costs.`);

@@ -58,7 +58,8 @@ export { COMPILER_VERSIONS } from "./versions.js";
  * @property {number} column
  * @property {string} kind     "versioned" (a loop whose checks were proved away), "vectorized", "strength-reduced",
  *                             "checked" (an access that keeps its check), "scalar" (a loop not vectorized), "function",
- *                             "outlined" (a loop moved into its own function for V8's tier-up, or why not: optimize/outline.js)
+ *                             "outlined" (a loop moved into its own function for V8's tier-up, or why not: optimize/outline.js),
+ *                             "interleaved" (two iterations' float while-loops stepped in turn, or why not: optimize/interleave.js)
  * @property {string} message  what was done, or why not
  */
 

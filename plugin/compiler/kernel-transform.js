@@ -16,6 +16,7 @@ import { NodeKind, CommonFlags, ParameterKind } from "assemblyscript";
 import { readDirectives } from "./directives.js";
 import { Rewriter, rewriteNode, Locations } from "./optimize/inline-checks.js";
 import { optimizeFunction } from "./optimize/function.js";
+import { interleaveLoops } from "./optimize/interleave.js";
 import { lookupType, SUPPORTED_PARAM_TYPES, SUPPORTED_RESULT_TYPES, SUPPORTED_VIEW_TYPES } from "./kernel-types.js";
 import { expandGenerics, cachedDirectives, genericOf } from "./generics.js";
 import { viewTypeName, isViewClass } from "./views.js";
@@ -133,6 +134,8 @@ function rewriteOptimized(statement, env) {
   switch (statement.kind) {
     case NodeKind.FunctionDeclaration:
     case NodeKind.MethodDeclaration:
+      // Interleaving (optimize/interleave.js) first: loop outlining then moves the interleaved loop.
+      interleaveLoops(statement, (at, message) => env.notes.push({ path: env.path, start: at.range.start, kind: "interleaved", message }));
       optimizeFunction(statement, env);
       return;
     case NodeKind.ClassDeclaration:

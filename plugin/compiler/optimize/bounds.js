@@ -32,10 +32,15 @@
  * replaced by that initializer, and derived induction variables (`bp += 4`
  * once per iteration of a counted loop) by their value in terms of the loop
  * counter (derivedInduction).
+ *
+ * An index read from data (not a polynomial) is still proved when its type
+ * bounds its value (value-ranges.js): `counts[x[i]]` with x a Uint8Array
+ * needs only `counts.length >= 256` (rangedIndex).
  */
 import * as P from "./poly.js";
 import { NodeKind, Token, unparen, intValue, LiteralKind, walk } from "./ast.js";
 import { within } from "./loops.js";
+import { valueRange } from "./value-ranges.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -408,7 +413,7 @@ export function analyzeAccess(ctx, access, array, level, rangeCache) {
   const idx = toPoly(ctx, access.elementExpression, level, vars);
   const inductions = ctx.inductions;
   ctx.inductions = undefined;
-  if (!idx) return { why: whyNotAffine(ctx, access.elementExpression, level, vars) };
+  if (!idx) return rangedIndex(ctx, access, array) ?? { why: whyNotAffine(ctx, access.elementExpression, level, vars) };
 
   // The loops whose variables matter, innermost first, with their ranges.
   /** @type {LoopRange[]} */
@@ -496,6 +501,26 @@ export function analyzeAccess(ctx, access, array, level, rangeCache) {
     }
   }
   return { conds };
+}
+
+/**
+ * A data-dependent index whose value range is fixed by types (value-ranges.js:
+ * `counts[x[i]]` with x a Uint8Array is 0..255): in bounds when
+ * `length >= hi + 1`, one condition on an invariant length. Null when the
+ * index has no known range (the caller reports why it is not affine).
+ * @param {Ctx} ctx @param {AstNode} access @param {ArrayInfo} array
+ * @returns {{ conds: Cond[] } | { why: string } | null}
+ */
+function rangedIndex(ctx, access, array) {
+  const r = valueRange(ctx.scope, access.elementExpression);
+  if (!r) return null;
+  const [lo, hi] = r;
+  if (lo < 0n) return { why: `the index is read from data and may be negative (its values lie in ${lo}..${hi})` };
+  const name = `n${array.decl.index}`;
+  ctx.syms.set(name, { kind: "len", decl: array.decl, lo: 0n, hi: LEN_MAX });
+  if (hi + 1n > LEN_MAX) return { why: `the index is read from data and may reach ${hi}, past any array's length` };
+  const poly = P.sub(P.symbol(name), P.constant(hi + 1n));
+  return { conds: [{ poly, key: P.toKey(poly), why: `length > ${hi} (the index is in ${lo}..${hi})` }] };
 }
 
 /**

@@ -30,6 +30,7 @@ import { Rewriter, rewriteNode, unchecked, isPurePath, cloneTarget, elementTarge
 import { optimizeInnermost, pointerAddress } from "./innermost.js";
 import { emitPoly } from "./poly-emit.js";
 import { outlineLoopBodies, isOutlined } from "./outline.js";
+import { unrollInnermost } from "./unroll.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -323,7 +324,8 @@ export class Codegen {
   loopBody(node, info, m) {
     if (!info.inner.length) {
       const special = optimizeInnermost(this, node, info, m);
-      if (special) return special;
+      if (special) return unrollInnermost(this, node, info, m, special);
+      return unrollInnermost(this, node, info, m, mapChildren(node, (c) => this.any(c, m)));
     }
     return mapChildren(node, (c) => this.any(c, m));
   }

@@ -218,10 +218,21 @@ export function addressExpr(a, index, access) {
   return bin(Token.Plus, id(a.ds, r), scaled, r);
 }
 
-/** `load<T>(addr[, offset])` @param {string} elem @param {AstNode} addr @param {number} offset @param {AstNode} access */
+/** Element types narrower than i32: AssemblyScript wraps arithmetic on them. */
+const SMALL = new Set(["u8", "i8", "u16", "i16"]);
+
+/**
+ * `load<T>(addr[, offset])`; `<T>load<T>(...)` for u8/i8/u16/i16. The
+ * built-in `load` of a small type takes the type of its context (an i32
+ * context gets an i32), so `x[i] + 200` would no longer wrap at 255 as the
+ * element access it replaces does; the assertion keeps the element's type
+ * (the loaded value is already in range: no extra instruction).
+ * @param {string} elem @param {AstNode} addr @param {number} offset @param {AstNode} access
+ */
 export function loadAt(elem, addr, offset, access) {
   const r = access.range;
-  return call("load", offset ? [addr, int(offset, r)] : [addr], r, [elem]);
+  const load = call("load", offset ? [addr, int(offset, r)] : [addr], r, [elem]);
+  return SMALL.has(elem) ? cast(elem, load, r) : load;
 }
 
 /** `store<T>(addr, value[, offset])` @param {string} elem @param {AstNode} addr @param {AstNode} value @param {number} offset @param {AstNode} access */

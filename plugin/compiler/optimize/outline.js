@@ -12,25 +12,36 @@
  * after a few calls it is hot, V8 optimizes it in the background, and the
  * remaining chunks call the optimized code.
  *
- * Which loop: a counted loop (loops.js) whose body holds a two-deep nest (its
- * height is 3: the rows of mandelbrot, the row pairs of a blocked matmul),
- * and an outermost counted loop of height 2 (the rows of a DP table or an
- * image); loops over at most SHORT_LOOP literal iterations (filter taps) do
- * not count as a level. A chunk of those is long enough that the call costs
- * little (measured: +10-20% only for rows of 2 elements), and there are
- * enough chunks that most of them run optimized.
+ * Which loops (of exported kernels only: a helper runs inside a kernel call,
+ * usually many times, and tiers up by its own calls). Height counts the
+ * levels of a nest; loops over at most SHORT_LOOP literal iterations (filter
+ * taps) do not count as a level.
+ *  - A height-3 loop (rows of mandelbrot) holding a single nest, when it runs
+ *    inside another loop or reads its own counter: CHUNK (outermost) or
+ *    CHUNK_NESTED iterations per call.
+ *  - Otherwise its height-2 loops, each on its own: an outermost loop that
+ *    never reads its counter repeats a caller-chosen number of times, often
+ *    once (nbodyStep's `steps`), and several nests in one function make it
+ *    slow for TurboFan to compile (the library's matmul).
+ *  - A height-2 loop with no height-3 loop around it (rows of a DP table).
+ *  - An outermost loop with no inner loop (a streaming loop: dot, sum,
+ *    argmin, prefixSum): CHUNK_STREAM iterations per call.
  *
- * Limits: the iteration count is unknown at compile time, so an outer loop
- * of few iterations (nbodyStep's `steps`, usually 1) gains nothing; a height-2
- * loop inside such a loop is not outlined (one level per nest).
+ * Limits: iteration counts are unknown at compile time, so the rules above
+ * are guesses about which level runs long; a kernel whose work is a few ms
+ * split over several functions (blurSeparable) spends most of its first call
+ * waiting for their compiles.
  *
  * When: the loop may read any parameter or local of the function (they become
  * parameters of the outlined function, so their types must be known: written,
- * or inferred by scope.js) and write at most one of them that is used after
- * it (the counter, when declared outside the loop, counts; the outlined
- * function returns it); it must not `return`, `break` out of the loop or
- * declare a `var`, and its bound must not change while it runs (it is read
- * once per chunk). Everything else keeps its source range, so bounds-check and
+ * or inferred by scope.js). Of those it writes, the outlined function returns
+ * one (the counter, when declared outside the loop) and hands the others
+ * back through module-level globals, which must therefore hold numbers or
+ * bools (argmin's `best` and `at`). A `return` inside (of a number, bool or
+ * nothing) and a `break` out of the loop set a flag global that the caller
+ * tests after each chunk. The body must not declare a `var` or a function,
+ * and the bound must not change while the loop runs (it is read once per
+ * chunk). Everything else keeps its source range, so bounds-check and
  * trap locations still name the kernel line, and the iterations run in the
  * same order with the same effects. The outlined function
  * (`__tsk_outline<n>_<function>`) is marked not-inlinable for Binaryen
@@ -38,7 +49,7 @@
  * Binaryen optimizes); otherwise Binaryen would inline it straight back into
  * its single caller.
  */
-import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, bin, deepCopy, walk, type as namedType } from "./ast.js";
+import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, hasEffects, type as namedType } from "./ast.js";
 import { ParameterKind, ArrowKind } from "assemblyscript";
 import { analyzeScope } from "./scope.js";
 import { analyzeLoops } from "./loops.js";
@@ -66,6 +77,18 @@ export const isOutlined = (fn) => created.has(fn);
  */
 export const CHUNK = 16;
 export const CHUNK_NESTED = 64;
+/**
+ * A loop without inner loops (a streaming loop: dot, sum, prefixSum) does a
+ * few ns per iteration, so its chunks are long: CHUNK_STREAM iterations keep
+ * the call, the header loads and the bounds-versioning test per chunk below
+ * 1% warm, and are still short enough (a few microseconds in baseline code)
+ * that V8's tier-up budget runs out within the first percent of an 8M-element
+ * first call.
+ */
+export const CHUNK_STREAM = 4096;
+
+/** Types a value handed back through a module-level global may have. */
+const VALUE_TYPES = new Set(["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "isize", "usize", "f32", "f64", "bool"]);
 
 /** Loops with literal bounds and at most this many iterations count as straight-line code (a 3-tap filter loop is not a nest level). */
 const SHORT_LOOP = 16;
@@ -82,6 +105,10 @@ export function outlineLoopBodies(fn, note) {
   const source = fn.range?.source;
   if (fn.kind !== NodeKind.FunctionDeclaration || !source || !source.statements.includes(fn)) return [];
   if (!fn.body || fn.body.kind !== NodeKind.Block || (fn.typeParameters && fn.typeParameters.length)) return [];
+  // Only kernels (exported): JS calls them once per use, while a helper runs
+  // inside a kernel call, usually many times, and tiers up by its own calls
+  // (outlining its loops would only add calls).
+  if ((fn.flags & CommonFlags.Export) === 0) return [];
   const scope = analyzeScope(fn);
   if (scope.unsupported) return [];
   const structure = analyzeLoops(fn.body, scope);
@@ -96,22 +123,62 @@ export function outlineLoopBodies(fn, note) {
     for (let p = l.parent; p; p = p.parent) if (!isShort(p)) return p;
     return null;
   };
-  const candidates = loops.filter((l) => !isShort(l) && (h(l) === 3 || (h(l) === 2 && !outer(l))));
+  // The nearest enclosing loop of height 3 (a two-deep nest inside it).
+  const top3 = (/** @type {LoopInfo} */ l) => {
+    for (let p = l.parent; p; p = p.parent) if (!isShort(p) && h(p) === 3) return p;
+    return null;
+  };
+  /** @type {Map<LoopInfo, number>} */
+  const nests = new Map();
+  for (const l of loops) {
+    const t = !isShort(l) && h(l) === 2 ? top3(l) : null;
+    if (t) nests.set(t, (nests.get(t) ?? 0) + 1);
+  }
+  // A height-3 loop is outlined whole when it holds a single nest, and either
+  // runs inside another loop or reads its own counter (rows of an image). An
+  // outermost loop whose body never reads its counter repeats the same work
+  // a caller-chosen number of times, often once (nbodyStep's `steps`), and
+  // several nests make a big function that TurboFan compiles slowly (the
+  // library's matmul): then its height-2 loops are outlined instead.
+  const whole = (/** @type {LoopInfo | null} */ t) => !!t && nests.get(t) === 1 && (!!outer(t) || readsCounter(t, scope));
+  const candidates = loops.filter((l) => !isShort(l) && ((h(l) === 3 && whole(l)) || (h(l) === 2 && !whole(top3(l))) || (h(l) === 1 && !outer(l))));
   const out = [];
+  const inserted = [];
   let k = 0;
   for (const loop of candidates) {
-    const plan = planOutline(loop, scope);
+    const plan = planOutline(loop, scope, fn);
     if (typeof plan === "string") {
       note(loop.node, `loop not outlined (its first call runs in V8's baseline code): ${plan}`);
       continue;
     }
     const name = `${OUTLINE_PREFIX}${k++}_${fn.name.text}`;
-    const chunk = outer(loop) ? CHUNK_NESTED : CHUNK;
-    out.push(emit(fn, loop, plan, name, k, chunk));
-    note(loop.node, `loop outlined into '${name}' (${chunk} iterations per call, not inlined), so V8's optimized code takes over after the first iterations of the first call`);
+    const chunk = h(loop) === 1 ? CHUNK_STREAM : outer(loop) ? CHUNK_NESTED : CHUNK;
+    const c = /** @type {import("./loops.js").Canonical} */ (loop.canonical);
+    // Streaming loops keep a direct copy for calls of at most one chunk (a
+    // 16-element dot would otherwise pay the call); the test re-evaluates
+    // the start and bound, so both must be free of effects.
+    const guard = h(loop) === 1 && !hasEffects(c.bound) && !(loop.node.initializer && hasEffects(loop.node.initializer));
+    const [outlined, ...globals] = emit(fn, loop, plan, name, k, chunk, guard);
+    out.push(outlined);
+    inserted.push(outlined, ...globals);
+    const carried = plan.extras.length ? `; '${plan.extras.map((d) => d.name).join("', '")}' handed back through globals` : "";
+    const direct = guard ? `; a run of at most ${chunk} iterations takes a direct copy of the loop` : "";
+    note(loop.node, `loop outlined into '${name}' (${chunk} iterations per call, not inlined${carried}${direct}), so V8's optimized code takes over after the first iterations of the first call`);
   }
-  if (out.length) source.statements.splice(source.statements.indexOf(fn) + 1, 0, ...out);
+  if (inserted.length) source.statements.splice(source.statements.indexOf(fn) + 1, 0, ...inserted);
   return out;
+}
+
+/** Does the loop's body read its counter? (true when it has no canonical counter) @param {LoopInfo} l @param {import("./scope.js").FunctionScope} scope */
+function readsCounter(l, scope) {
+  const d = l.canonical?.decl;
+  if (!d) return true;
+  let reads = false;
+  walk(l.node.body, (n) => {
+    if (n.kind === NodeKind.Identifier && scope.refs.get(n) === d) reads = true;
+    return !reads;
+  });
+  return reads;
 }
 
 /** A counted loop from a literal to a literal, at most SHORT_LOOP iterations. @param {LoopInfo} l */
@@ -125,18 +192,27 @@ function isShort(l) {
 }
 
 /**
+ * @typedef {object} Slot  where a node sits: `parent[key]` or `parent[key][index]`
+ * @property {AstNode} parent @property {string} key @property {number} index  -1: not in an array
+ */
+
+/**
  * @typedef {object} OutlinePlan
  * @property {Decl[]} inputs            outer parameters and locals the loop reads or writes (but its counter), in declaration order
  * @property {Decl | null} result       what the outlined function returns: the counter when it is declared outside the
- *                                      loop (the caller needs its final value), or the one outer variable the body assigns
+ *                                      loop (the caller needs its final value), or the first outer variable the body assigns
+ * @property {Decl[]} extras            the other outer variables the body assigns: handed back through module-level globals
+ * @property {Slot[]} returns           `return` statements in the body (they leave the kernel)
+ * @property {Slot[]} breaks            `break` statements that leave the loop
+ * @property {string | null} returnType the kernel's return type (a value type or void), when the body returns
  */
 
 /**
  * What outlining `loop` takes, or why it cannot be outlined.
- * @param {LoopInfo} info @param {import("./scope.js").FunctionScope} scope
+ * @param {LoopInfo} info @param {import("./scope.js").FunctionScope} scope @param {AstNode} fn
  * @returns {OutlinePlan | string}
  */
-function planOutline(info, scope) {
+function planOutline(info, scope, fn) {
   const loop = info.node;
   const c = info.canonical;
   if (!c) return `not a counted loop (${info.why})`;
@@ -149,16 +225,26 @@ function planOutline(info, scope) {
   const inside = new Set();
   /** @type {Set<AstNode>} */
   const declaredInside = new Set();
+  /** @type {Slot[]} */
+  const returns = [];
+  /** @type {Slot[]} */
+  const breaks = [];
   let problem = "";
   // loops: loops entered inside the body; switches: switches entered at loop level 0.
-  const visit = (/** @type {AstNode} */ node, loops = 0, switches = 0) => {
+  const visit = (/** @type {AstNode} */ node, /** @type {Slot | null} */ slot, loops = 0, switches = 0) => {
     if (problem) return;
     inside.add(node);
     switch (node.kind) {
-      case NodeKind.Return: problem = "the loop body contains 'return'"; return;
+      case NodeKind.Return:
+        if (slot) returns.push(slot);
+        else problem = "the loop body is a bare 'return'";
+        break;
       case NodeKind.Break:
         if (node.label) problem = "the loop body contains a labeled 'break'";
-        else if (loops === 0 && switches === 0) problem = "the loop body contains a 'break' out of the loop";
+        else if (loops === 0 && switches === 0) {
+          if (slot) breaks.push(slot);
+          else problem = "the loop body is a bare 'break'";
+        }
         return;
       case NodeKind.Continue: // continues the outlined loop, as before
         if (node.label) problem = "the loop body contains a labeled 'continue'";
@@ -169,6 +255,9 @@ function planOutline(info, scope) {
           declaredInside.add(d);
         }
         break;
+      case NodeKind.FunctionDeclaration: case NodeKind.Function:
+        problem = "the loop body declares a function";
+        return;
       default:
     }
     const isLoop = node.kind === NodeKind.For || node.kind === NodeKind.While || node.kind === NodeKind.Do;
@@ -176,13 +265,21 @@ function planOutline(info, scope) {
     for (const k of Object.keys(node)) {
       if (k === "range") continue;
       const v = node[k];
-      const next = (/** @type {AstNode} */ ch) => visit(ch, loops + (isLoop ? 1 : 0), switches + (isSwitch && loops === 0 ? 1 : 0));
-      if (Array.isArray(v)) v.forEach((ch) => ch instanceof Node && ch.kind !== NodeKind.Source && next(ch));
+      const next = (/** @type {AstNode} */ ch, index = -1) => visit(ch, { parent: node, key: k, index }, loops + (isLoop ? 1 : 0), switches + (isSwitch && loops === 0 ? 1 : 0));
+      if (Array.isArray(v)) v.forEach((ch, index) => ch instanceof Node && ch.kind !== NodeKind.Source && next(ch, index));
       else if (v instanceof Node && v.kind !== NodeKind.Source) next(v);
     }
   };
-  visit(body);
+  visit(body, null);
   if (problem) return problem;
+  /** @type {string | null} */
+  let returnType = null;
+  if (returns.length) {
+    returnType = typeName(fn.signature.returnType);
+    if (!returnType || (returnType !== "void" && !VALUE_TYPES.has(returnType))) {
+      return `the loop body contains 'return' and the function returns '${returnType ?? "a reference"}' (only a number, bool or void can be handed back from an outlined loop)`;
+    }
+  }
   // The bound is evaluated once per call instead of once per iteration: it
   // must not change while the loop runs.
   const boundProblem = checkBound(c.bound, scope, inside);
@@ -197,11 +294,19 @@ function planOutline(info, scope) {
   const untyped = inputs.filter((d) => !typeNodeOf(d));
   if (untyped.length) return `the type of '${untyped.map((d) => d.name).join("', '")}' is not known before compiling (annotate it: 'const ${untyped[0].name}: T = ...')`;
   const written = inputs.filter((d) => d.writes.some((w) => inside.has(w)));
-  if (written.length + (ownCounter ? 0 : 1) > 1) {
-    const names = [...(ownCounter ? [] : [c.decl.name]), ...written.map((d) => d.name)];
-    return `the loop assigns ${names.length} variables used after it ('${names.join("', '")}'); at most one can be returned`;
+  const result = ownCounter ? written[0] ?? null : c.decl;
+  const extras = ownCounter ? written.slice(1) : written;
+  const boxed = extras.filter((d) => !VALUE_TYPES.has(/** @type {string} */ (typeName(typeNodeOf(d)))));
+  if (boxed.length) {
+    return `the loop assigns '${boxed.map((d) => d.name).join("', '")}', not a number or bool, besides '${result?.name}'; only one such variable can be handed back (returned)`;
   }
-  return { inputs, result: ownCounter ? written[0] ?? null : c.decl };
+  return { inputs, result, extras, returns, breaks, returnType };
+}
+
+/** The name of a plain named type (`f64`, `Float64Array`), or null. @param {AstNode | null} t */
+function typeName(t) {
+  if (!t || t.kind !== NodeKind.NamedType || t.isNullable || (t.typeArguments && t.typeArguments.length) || t.name.next) return null;
+  return t.name.identifier.text;
 }
 
 /**
@@ -226,9 +331,13 @@ function checkBound(bound, scope, inside) {
         else if (d.writes.some((w) => inside.has(w))) why = `the loop body changes '${d.name}', which the bound reads`;
         return false;
       }
-      case NodeKind.PropertyAccess:
-        if (n.property.text !== "length" || n.expression.kind !== NodeKind.Identifier || !scope.refs.has(n.expression)) why = "the loop bound reads a property";
-        return !why;
+      case NodeKind.PropertyAccess: {
+        // `a.length` of a local or parameter: fixed while `a` is (a typed array's length is readonly).
+        const d = n.property.text === "length" && n.expression.kind === NodeKind.Identifier ? scope.refs.get(n.expression) : null;
+        if (!d) why = "the loop bound reads a property";
+        else if (d.writes.some((w) => inside.has(w))) why = `the loop body changes '${d.name}', whose length the bound reads`;
+        return false;
+      }
       default:
         why = "the loop bound is not arithmetic on locals, parameters and lengths";
         return false;
@@ -248,19 +357,34 @@ function typeNodeOf(d) {
  * turns the loop into a loop over chunks calling it:
  *
  *     for (let i = INIT; i < BOUND; i += S) BODY
- *  -> for (let c: i64 = INIT; c < BOUND; c += CHUNK * S) f(<i32>c, ...inputs);
- *     function f(i: i32, ...inputs): void {
- *       const end: i32 = <i32>min<i64>(<i64>i + CHUNK * S, <i64>BOUND);
- *       for (; i < end; i += S) BODY
+ *  -> for (let c: i64 = INIT; c < BOUND; c += CHUNK * S) {
+ *       r = f(<i32>c, ...inputs); x = f_x; ...        // r: the result, x: the extras
+ *       if (f__stop != 0) { ... return f__ret; / break; }  // when BODY returns or breaks
  *     }
+ *     function f(i: i32, ...inputs): R {
+ *       const end: i32 = <i32>min<i64>(<i64>i + CHUNK * S, <i64>BOUND);
+ *       for (; i < end; i += S) BODY'
+ *       f_x = x; ...
+ *       return r;
+ *     }
+ *
+ * In BODY', `return E` becomes `{ f__ret = E; f__stop = 2; return r; }` and a
+ * `break` of the loop `{ f__stop = 1; break; }` (the chunk's loop ends, the
+ * extras are handed back, the caller breaks). Globals are per wasm instance
+ * (each worker of a parallel kernel has its own) and are read right after
+ * the call that wrote them.
  *
  * The chunk counter is an i64, so it cannot wrap; inside a chunk the loop
  * steps exactly as the original did (down-counting loops and <=, >= alike).
  * @param {AstNode} fn @param {LoopInfo} info @param {OutlinePlan} plan @param {string} name @param {number} n  unique per function
  * @param {number} chunk  iterations per call
+ * @param {boolean} guard  keep a direct copy of the loop for runs of at most one chunk:
+ *     `if (<i64>INIT + CHUNK * S >= <i64>BOUND) LOOP else CHUNK_LOOP` (INIT, then BOUND, evaluated as the loop would)
+ * @returns {AstNode[]}  the outlined function and the globals it declares
  */
-function emit(fn, info, plan, name, n, chunk) {
+function emit(fn, info, plan, name, n, chunk, guard) {
   const loop = info.node;
+  const direct = guard ? deepCopy(loop) : null;
   const c = /** @type {import("./loops.js").Canonical} */ (info.canonical);
   const r = loop.body.range;
   const lr = loop.range;
@@ -268,6 +392,32 @@ function emit(fn, info, plan, name, n, chunk) {
   const K = chunk * c.step;
   const i64 = (/** @type {AstNode} */ e) => cast("i64", e, lr);
   const result = () => (plan.result ? id(plan.result.name, r) : null);
+  const set = (/** @type {string} */ target, /** @type {AstNode} */ value, /** @type {any} */ at) => exprStmt(bin(Token.Equals, id(target, at), value, at));
+  /** @type {AstNode[]} */
+  const globals = [];
+  const global = (/** @type {string} */ g, /** @type {AstNode} */ t) => {
+    globals.push(Node.createVariableStatement(null, [Node.createVariableDeclaration(id(g, lr), null, CommonFlags.Let, t, null, fn.range)], fn.range));
+    return g;
+  };
+  const extraGlobals = plan.extras.map((d) => global(`${name}_${d.name}`, /** @type {AstNode} */ (typeNodeOf(d))));
+  const exits = plan.returns.length + plan.breaks.length > 0;
+  const stop = exits ? global(`${name}__stop`, namedType("i32", lr)) : "";
+  const ret = plan.returns.length && plan.returnType !== "void" ? global(`${name}__ret`, namedType(/** @type {string} */ (plan.returnType), lr)) : "";
+  // Early exits inside the body (see above).
+  for (const slot of plan.returns) {
+    const node = slotGet(slot);
+    const at = node.range;
+    const value = node.value;
+    slotSet(slot, block([
+      ...(value ? [set(ret, value, at)] : []),
+      set(stop, int(2, at), at),
+      Node.createReturnStatement(plan.result ? id(plan.result.name, at) : null, at),
+    ], at));
+  }
+  for (const slot of plan.breaks) {
+    const node = slotGet(slot);
+    slotSet(slot, block([set(stop, int(1, node.range), node.range), Node.createBreakStatement(null, node.range)], node.range));
+  }
   // The outlined function.
   const up = c.dir > 0;
   const reach = up ? bin(Token.Plus, i64(id(counter, lr)), i64(int(c.inclusive ? K - 1 : K, lr)), lr)
@@ -276,7 +426,7 @@ function emit(fn, info, plan, name, n, chunk) {
   const end = decl(endName, "i32", cast("i32", call(up ? "min" : "max", [reach, i64(deepCopy(c.bound))], lr, ["i64"]), lr), lr, true);
   const cmp = up ? (c.inclusive ? Token.LessThan_Equals : Token.LessThan) : (c.inclusive ? Token.GreaterThan_Equals : Token.GreaterThan);
   const inner = Node.createForStatement(null, bin(cmp, id(counter, lr), id(endName, lr), lr), loop.incrementor, loop.body, lr);
-  const statements = [end, inner];
+  const statements = [end, inner, ...plan.extras.map((d, k) => set(extraGlobals[k], id(d.name, r), r))];
   if (plan.result) statements.push(Node.createReturnStatement(result(), r));
   const params = [
     Node.createParameter(ParameterKind.Default, id(counter, c.decl.node.range), namedType("i32", lr), null, c.decl.node.range),
@@ -295,8 +445,56 @@ function emit(fn, info, plan, name, n, chunk) {
   loop.initializer = Node.createVariableStatement(null, [Node.createVariableDeclaration(id(chunkVar, lr), null, CommonFlags.Let, namedType("i64", lr), i64(start), lr)], lr);
   loop.condition = bin(cmp, id(chunkVar, lr), i64(deepCopy(c.bound)), lr);
   loop.incrementor = bin(up ? Token.Plus_Equals : Token.Minus_Equals, id(chunkVar, lr), i64(int(K, lr)), lr);
-  loop.body = block([exprStmt(plan.result ? bin(Token.Equals, id(plan.result.name, lr), callExpr, lr) : callExpr)], r);
-  return outlined;
+  const after = plan.extras.map((d, k) => set(d.name, id(extraGlobals[k], lr), lr));
+  if (exits) {
+    const leave = [];
+    if (plan.returns.length) {
+      const back = [set(stop, int(0, lr), lr), Node.createReturnStatement(ret ? id(ret, lr) : null, lr)];
+      leave.push(plan.breaks.length ? ifStmt(bin(Token.Equals_Equals, id(stop, lr), int(2, lr), lr), block(back, lr), null, lr) : block(back, lr));
+    }
+    if (plan.breaks.length) leave.push(set(stop, int(0, lr), lr), Node.createBreakStatement(null, lr));
+    after.push(ifStmt(bin(Token.Exclamation_Equals, id(stop, lr), int(0, lr), lr), block(leave, lr), null, lr));
+  }
+  loop.body = block([exprStmt(plan.result ? bin(Token.Equals, id(plan.result.name, lr), callExpr, lr) : callExpr), ...after], r);
+  if (direct) {
+    const slot = findSlot(fn.body, loop);
+    if (slot) {
+      const from = direct.initializer ? deepCopy(direct.initializer.declarations[0].initializer) : id(counter, lr);
+      const span = c.inclusive ? K - 1 : K;
+      const small = up ? bin(Token.GreaterThan_Equals, bin(Token.Plus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr)
+        : bin(Token.LessThan_Equals, bin(Token.Minus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr);
+      slotSet(slot, ifStmt(small, block([direct], lr), block([loop], lr), lr));
+    }
+  }
+  return [outlined, ...globals];
+}
+
+/** Where `target` sits under `root`, or null. @param {AstNode} root @param {AstNode} target @returns {Slot | null} */
+function findSlot(root, target) {
+  for (const key of Object.keys(root)) {
+    if (key === "range") continue;
+    const v = root[key];
+    if (Array.isArray(v)) {
+      for (let index = 0; index < v.length; index++) {
+        if (v[index] === target) return { parent: root, key, index };
+        const found = v[index] instanceof Node && v[index].kind !== NodeKind.Source ? findSlot(v[index], target) : null;
+        if (found) return found;
+      }
+    } else if (v instanceof Node && v.kind !== NodeKind.Source) {
+      if (v === target) return { parent: root, key, index: -1 };
+      const found = findSlot(v, target);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** @param {Slot} s */
+const slotGet = (s) => (s.index < 0 ? s.parent[s.key] : s.parent[s.key][s.index]);
+/** @param {Slot} s @param {AstNode} node */
+function slotSet(s, node) {
+  if (s.index < 0) s.parent[s.key] = node;
+  else s.parent[s.key][s.index] = node;
 }
 
 /**

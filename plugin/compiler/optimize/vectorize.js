@@ -49,6 +49,9 @@ import { simpleTypeName } from "./scope.js";
 const LANES = { f64: { vec: "f64x2", n: 2 }, f32: { vec: "f32x4", n: 4 }, i32: { vec: "i32x4", n: 4 } };
 const ELEM_LANE = { f64: "f64", f32: "f32", i32: "i32" };
 
+/** Largest stride (in elements) of a read gathered lane by lane: the lanes' load offsets must stay small immediates. */
+const MAX_STRIDE = 64n;
+
 /**
  * @typedef {{ t: string, k: "load", p: Pointered, access: AstNode }
  *   | { t: string, k: "const", node: AstNode }
@@ -110,6 +113,11 @@ function vectorizeOrBail(gen, node, info, m, groups) {
   walk(node.body, (n) => {
     if (n.kind === NodeKind.ElementAccess && !an.seen.has(n)) bail("an array access is not through a row pointer");
   });
+  // A gathered lane costs a scalar load and a lane insert: measured, loops of
+  // adds and multiplies on strided rows ran 0.8-1.0x their scalar speed, and
+  // only square roots and divisions (one vector instruction at about the
+  // scalar one's cost) made it pay (1.8-2.3x: n-body's pair loop).
+  if (an.uses.some((u) => u.p.coef !== 0n && u.p.coef !== 1n) && !an.stmts.some((st) => costly(st.e))) bail("strided reads without a square root or division (gathering the lanes costs what the vector saves)");
   const lane = /** @type {"f64" | "f32" | "i32"} */ (an.lane);
   const L = LANES[lane];
   const deps = an.dependences(groups, c);
@@ -254,23 +262,24 @@ class Analysis {
       // `s = f32(s + e)`: a conversion to the accumulator's own type is no conversion.
       if (r.kind === NodeKind.Call && this.conversion(r) === d.type) r = unparen(r.args[0]);
       const isAcc = (/** @type {AstNode} */ x) => unparen(x).kind === NodeKind.Identifier && this.ctx.scope.refs.get(unparen(x)) === d;
-      if (r.kind === NodeKind.Binary && (r.operator === Token.Plus || r.operator === Token.Asterisk || r.operator === Token.Ampersand || r.operator === Token.Bar || r.operator === Token.Caret) && isAcc(r.left)) {
+      if (r.kind === NodeKind.Binary && (r.operator === Token.Plus || r.operator === Token.Minus || r.operator === Token.Asterisk || r.operator === Token.Ampersand || r.operator === Token.Bar || r.operator === Token.Caret) && isAcc(r.left)) {
         op = r.operator;
         rhs = r.right;
       } else if (r.kind === NodeKind.Call && r.args.length === 2 && (isAcc(r.args[0]) || isAcc(r.args[1]))) {
         const fn = this.mathFunction(r);
-        if (fn !== "min" && fn !== "max") bail("a reduction other than +, *, &, |, ^, min, max");
+        if (fn !== "min" && fn !== "max") bail("a reduction other than +, -, *, &, |, ^, min, max");
         op = fn;
         rhs = isAcc(r.args[0]) ? r.args[1] : r.args[0];
       } else bail(`'${d.name}' is updated in a way that is not a reduction`);
       if (uses !== 2) bail(`'${d.name}' is used elsewhere in the loop`);
     }
-    const names = { [Token.Plus]: "add", [Token.Asterisk]: "mul", [Token.Ampersand]: "and", [Token.Bar]: "or", [Token.Caret]: "xor", min: "min", max: "max" };
-    const name = /** @type {Record<string | number, string>} */ (names)[op] ?? bail("a reduction other than +, *, &, |, ^, min, max");
+    const names = { [Token.Plus]: "add", [Token.Minus]: "sub", [Token.Asterisk]: "mul", [Token.Ampersand]: "and", [Token.Bar]: "or", [Token.Caret]: "xor", min: "min", max: "max" };
+    const name = /** @type {Record<string | number, string>} */ (names)[op] ?? bail("a reduction other than +, -, *, &, |, ^, min, max");
     const t = d.type;
-    // A float sum or product keeps its order unless fastmath: the vector
-    // computes the terms, then they are added to the scalar lane by lane.
-    const ordered = (t === "f64" || t === "f32") && (name === "add" || name === "mul") && !this.gen.env.fastmath;
+    // A float sum, difference or product keeps its order unless fastmath:
+    // the vector computes the terms, then they go into the scalar lane by
+    // lane (`e -= t` per element is `e = (e - t0) - t1`, as in scalar code).
+    const ordered = (t === "f64" || t === "f32") && (name === "add" || name === "sub" || name === "mul") && !this.gen.env.fastmath;
     if ((t === "f64" || t === "f32") && (name === "and" || name === "or" || name === "xor")) bail("bitwise reduction of floats");
     this.setLane(t);
     const ev = this.typed(this.expr(rhs, pos), t);
@@ -317,7 +326,9 @@ class Analysis {
   pointer(access, pos, store) {
     const p = this.gen.pointers.get(access);
     if (!p || this.gen.mode(access, this.m) === "checked") bail("an array access keeps its bounds check, or its index is not j + invariant (strided or data-dependent)");
-    if (p.coef !== 0n && p.coef !== 1n) bail("a strided access");
+    // Strided reads (`pos[3 * j + 1]`) are gathered lane by lane (vexpr);
+    // strided stores are not done.
+    if (p.coef !== 0n && p.coef !== 1n && (store || p.coef < 0n || p.coef > MAX_STRIDE)) bail(store ? "a strided store" : "a strided access with a negative or large stride");
     this.seen.add(access);
     return /** @type {Pointered} */ (p);
   }
@@ -535,6 +546,16 @@ class Analysis {
   }
 }
 
+/** Does the expression take a square root or divide? @param {E} e @returns {boolean} */
+function costly(e) {
+  switch (e.k) {
+    case "un": return e.op === "sqrt" || costly(e.a);
+    case "bin": return e.op === "div" || costly(e.a) || costly(e.b);
+    case "select": return costly(e.m) || costly(e.a) || costly(e.b);
+    default: return false;
+  }
+}
+
 /** @param {any} inner @param {any} loop */
 function isWithin(inner, loop) {
   for (let l = inner; l; l = l.parent) if (l === loop) return true;
@@ -589,6 +610,7 @@ function emit(gen, node, info, m, an, L, deps) {
           const p = e.p;
           return splat(`l:${p.ptr}:${p.offset}`, () => call("load", p.offset ? [id(p.ptr, r), int(p.offset, r)] : [id(p.ptr, r)], r, [/** @type {string} */ (e.t)]), e.t, split?.inv === p.group);
         }
+        if (e.p.coef !== 1n) return gather(e.p, /** @type {string} */ (e.t));
         return call("v128.load", e.p.offset ? [pointerAddress(e.p), int(e.p.offset, r)] : [pointerAddress(e.p)], r);
       }
       case "un": {
@@ -612,6 +634,21 @@ function emit(gen, node, info, m, an, L, deps) {
     }
     throw new Error("unreachable");
   };
+  /**
+   * A strided read: lane k is the element `coef * k` after lane 0's, a load
+   * at a constant offset from lane 0's address (`replace_lane` into a splat).
+   * @param {Pointered} p @param {string} t
+   */
+  const gather = (p, t) => {
+    const vec = LANES[/** @type {keyof typeof LANES} */ (t)].vec;
+    const laneLoad = (/** @type {number} */ k) => {
+      const off = p.offset + k * Number(p.coef << BigInt(p.shift));
+      return call("load", off ? [pointerAddress(p), int(off, r)] : [pointerAddress(p)], r, [t]);
+    };
+    let x = call(`${vec}.splat`, [laneLoad(0)], r);
+    for (let k = 1; k < L.n; k++) x = call(`${vec}.replace_lane`, [x, int(k, r), laneLoad(k)], r);
+    return x;
+  };
   /** A scalar shift amount. @param {E} e */
   const scalarOf = (e) => (e.k === "const" ? deepCopy(e.node) : e.k === "scalar" ? id(e.node.text, r) : bail("shift amount"));
 
@@ -629,7 +666,8 @@ function emit(gen, node, info, m, an, L, deps) {
       vbody.push(decl(terms, "v128", vexpr(s.e), r, true));
       for (let i = 0; i < L.n; i++) {
         const lane = call(`${L.vec}.extract_lane`, [id(terms, r), int(i, r)], r);
-        vbody.push(exprStmt(bin(Token.Equals, id(s.decl.name, r), bin(s.op === "add" ? Token.Plus : Token.Asterisk, id(s.decl.name, r), lane, r), r)));
+        const op = s.op === "add" ? Token.Plus : s.op === "sub" ? Token.Minus : Token.Asterisk;
+        vbody.push(exprStmt(bin(Token.Equals, id(s.decl.name, r), bin(op, id(s.decl.name, r), lane, r), r)));
       }
     } else {
       let acc = accNames.get(s.decl);
@@ -639,7 +677,8 @@ function emit(gen, node, info, m, an, L, deps) {
         pre.push(decl(acc, "v128", call(`${L.vec}.splat`, [identity(s.op, /** @type {string} */ (s.decl.type), r)], r), r, false));
         post.push(...foldAccumulator(s, acc, L, r));
       }
-      const op = s.op === "min" || s.op === "max" ? `${L.vec}.${s.op}${s.decl.type === "i32" ? "_s" : ""}` : s.op === "and" || s.op === "or" || s.op === "xor" ? `v128.${s.op}` : `${L.vec}.${s.op}`;
+      // A difference accumulates the terms' sum (subtracted once at the end).
+      const op = s.op === "min" || s.op === "max" ? `${L.vec}.${s.op}${s.decl.type === "i32" ? "_s" : ""}` : s.op === "and" || s.op === "or" || s.op === "xor" ? `v128.${s.op}` : `${L.vec}.${s.op === "sub" ? "add" : s.op}`;
       vbody.push(exprStmt(bin(Token.Equals, id(acc, r), call(op, [id(acc, r), vexpr(s.e)], r), r)));
     }
   }
@@ -713,7 +752,7 @@ function literalKey(n) {
 function identity(op, t, r) {
   const isF = t === "f64" || t === "f32";
   switch (op) {
-    case "add": case "or": case "xor": return isF ? float(0, r) : int(0, r);
+    case "add": case "sub": case "or": case "xor": return isF ? float(0, r) : int(0, r);
     case "mul": return isF ? float(1, r) : int(1, r);
     case "and": return int(-1, r);
     case "min": return isF ? prop(id(t, r), "POSITIVE_INFINITY", r) : int(2 ** 31 - 1, r);
@@ -740,6 +779,10 @@ function foldAccumulator(s, acc, L, r) {
       default: return call(s.op, [x, y], r, [t]);
     }
   };
+  if (s.op === "sub") {
+    const folded = lanes.reduce((x, y) => bin(Token.Plus, x, y, r));
+    return [exprStmt(bin(Token.Equals, id(s.decl.name, r), bin(Token.Minus, id(s.decl.name, r), folded, r), r))];
+  }
   const folded = lanes.reduce(combine);
   return [exprStmt(bin(Token.Equals, id(s.decl.name, r), combine(id(s.decl.name, r), folded), r))];
 }
@@ -755,7 +798,9 @@ function noOverlap(s, a, v, hi, r) {
     const size = 1 << g.array.shift;
     const span = Number((g.kmax - g.kmin) << BigInt(g.array.shift)) + size;
     if (g.coef === 0n) return [id(g.ptr, r), bin(Token.Plus, id(g.ptr, r), int(span, r), r)];
-    const at = (/** @type {AstNode} */ idx) => bin(Token.Plus, id(g.ptr, r), g.array.shift ? bin(Token.LessThan_LessThan, cast("usize", idx, r), int(g.array.shift, r), r) : cast("usize", idx, r), r);
+    // Element index `coef * idx` (a gathered strided read: coef > 1).
+    const scaled = (/** @type {AstNode} */ idx) => (g.coef === 1n ? idx : bin(Token.Asterisk, idx, int(Number(g.coef), r), r));
+    const at = (/** @type {AstNode} */ idx) => bin(Token.Plus, id(g.ptr, r), g.array.shift ? bin(Token.LessThan_LessThan, cast("usize", scaled(idx), r), int(g.array.shift, r), r) : cast("usize", scaled(idx), r), r);
     return [at(id(v, r)), bin(Token.Plus, at(bin(Token.Minus, id(hi, r), int(1, r), r)), int(span, r), r)];
   };
   const [s0, s1] = range(s), [a0, a1] = range(a);
