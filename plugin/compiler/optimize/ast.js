@@ -149,6 +149,36 @@ export function walk(node, visit) {
   for (const c of children(node)) walk(c, visit);
 }
 
+/**
+ * Where a node sits below the root of a `walkNested`: its parent and the
+ * parent's property (and array index, -1 if none) that holds it; `loops`:
+ * loops entered between the root and the node; `switches`: switches entered
+ * outside those loops (a plain `break` there leaves the switch, not the
+ * root's loop).
+ * @typedef {{ parent: AstNode | null, key: string, index: number, loops: number, switches: number }} Nesting
+ */
+
+/**
+ * `walk` with each node's nesting: what a pass that moves a loop body
+ * elsewhere must know of its `break`s, `continue`s and `return`s.
+ * @param {AstNode} root
+ * @param {(node: AstNode, at: Nesting) => boolean | void} visit  false skips the node's children
+ */
+export function walkNested(root, visit) {
+  const go = (/** @type {AstNode} */ node, /** @type {Nesting} */ at) => {
+    if (visit(node, at) === false) return;
+    const loops = at.loops + (node.kind === NodeKind.For || node.kind === NodeKind.While || node.kind === NodeKind.Do ? 1 : 0);
+    const switches = at.switches + (node.kind === NodeKind.Switch && at.loops === 0 ? 1 : 0);
+    for (const key of Object.keys(node)) {
+      if (key === "range") continue;
+      const value = node[key];
+      if (Array.isArray(value)) value.forEach((v, index) => { if (v instanceof Node && v.kind !== NodeKind.Source) go(v, { parent: node, key, index, loops, switches }); });
+      else if (value instanceof Node && value.kind !== NodeKind.Source) go(value, { parent: node, key, index: -1, loops, switches });
+    }
+  };
+  go(root, { parent: null, key: "", index: -1, loops: 0, switches: 0 });
+}
+
 /** Does `node` (an expression) contain a call, an assignment, `++`/`--`, `new` or a function? @param {AstNode} node */
 export function hasEffects(node) {
   let effects = false;

@@ -49,9 +49,9 @@
  * like any other loop. Report kind "interleaved" (what was done, or why not,
  * for every counted loop whose body holds a top-level while loop).
  */
-import { Node, NodeKind, Token, LiteralKind, AssertionKind, CommonFlags, id, int, bin, cast, prop, decl, block, ifStmt, exprStmt, mapChildren, walk, unparen, intValue, isAssignOp, compoundBase, textOf } from "./ast.js";
+import { Node, NodeKind, Token, LiteralKind, AssertionKind, CommonFlags, id, int, bin, cast, prop, decl, block, ifStmt, exprStmt, mapChildren, walk, walkNested, unparen, intValue, isAssignOp, compoundBase, textOf } from "./ast.js";
 import { analyzeScope, inferType, simpleTypeName } from "./scope.js";
-import { analyzeLoops } from "./loops.js";
+import { analyzeLoops, boundChangeProblem } from "./loops.js";
 import { isOutlined } from "./outline.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
@@ -143,7 +143,7 @@ function planInterleave(info, at, scope) {
   /** @type {Set<Decl>} */
   const inside = new Set(scope.decls.filter((d) => bodyNodes.has(d.node)));
   // The bound is read once per pair of iterations, twice more for the last one: it must not change.
-  let why = boundProblem(c.bound, scope, bodyNodes, c.decl);
+  let why = boundChangeProblem(c.bound, scope, bodyNodes, c.decl);
   if (why) return why;
   const ctx = { scope, inside };
   for (const s of pro) {
@@ -199,41 +199,6 @@ function planInterleave(info, at, scope) {
 function short(n) {
   const t = textOf(n).replace(/\s+/g, " ");
   return t.length > 50 ? `${t.slice(0, 47)}...` : t;
-}
-
-/**
- * Why the loop bound might change during the loop (or read memory), or "".
- * @param {AstNode} bound @param {FunctionScope} scope @param {Set<AstNode>} bodyNodes @param {Decl} counter
- */
-function boundProblem(bound, scope, bodyNodes, counter) {
-  let why = "";
-  walk(bound, (n) => {
-    if (why) return false;
-    switch (n.kind) {
-      case NodeKind.Literal: case NodeKind.Parenthesized: return true;
-      case NodeKind.Binary:
-        if (isAssignOp(n.operator)) why = "the loop condition assigns";
-        return true;
-      case NodeKind.UnaryPrefix:
-        if (!UNARY.has(n.operator)) why = "the loop condition assigns";
-        return true;
-      case NodeKind.Identifier: {
-        const d = scope.refs.get(n);
-        if (!d) why = `the loop bound reads '${n.text}', which is not a local or a parameter`;
-        else if (d === counter) why = "the loop bound reads the counter";
-        else if (d.writes.some((w) => bodyNodes.has(w))) why = `the loop body changes '${d.name}', which the bound reads`;
-        return false;
-      }
-      case NodeKind.PropertyAccess:
-        if (n.property.text !== "length" || n.expression.kind !== NodeKind.Identifier || !scope.refs.has(n.expression)) why = "the loop bound reads a property other than an array's length";
-        else if (scope.refs.get(n.expression)?.writes.some((w) => bodyNodes.has(w))) why = `the loop body reassigns '${n.expression.text}', whose length the bound reads`;
-        return false;
-      default:
-        why = "the loop bound is not arithmetic on locals, parameters and lengths";
-        return false;
-    }
-  });
-  return why;
 }
 
 /**
@@ -375,33 +340,25 @@ function statementProblem(s, ctx) {
  */
 function epilogueProblem(epi) {
   let why = "";
-  const visit = (/** @type {AstNode} */ node, loops = 0, switches = 0) => {
-    if (why) return;
+  const visit = (/** @type {AstNode} */ root) => walkNested(root, (node, at) => {
+    if (why) return false;
     switch (node.kind) {
-      case NodeKind.Return: why = "it returns"; return;
+      case NodeKind.Return: why = "it returns"; return false;
       case NodeKind.Break:
         if (node.label) why = "it has a labeled 'break'";
-        else if (loops === 0 && switches === 0) why = "it breaks out of the loop";
-        return;
+        else if (at.loops === 0 && at.switches === 0) why = "it breaks out of the loop";
+        return false;
       case NodeKind.Continue:
         if (node.label) why = "it has a labeled 'continue'";
-        else if (loops === 0) why = "it uses 'continue'";
-        return;
+        else if (at.loops === 0) why = "it uses 'continue'";
+        return false;
       case NodeKind.Variable:
         if (node.declarations.some((/** @type {AstNode} */ d) => (d.flags & (CommonFlags.Let | CommonFlags.Const)) === 0)) why = "it declares a 'var'";
-        break;
+        return true;
       default:
+        return true;
     }
-    const isLoop = node.kind === NodeKind.For || node.kind === NodeKind.While || node.kind === NodeKind.Do;
-    const isSwitch = node.kind === NodeKind.Switch;
-    for (const k of Object.keys(node)) {
-      if (k === "range") continue;
-      const v = node[k];
-      const next = (/** @type {AstNode} */ ch) => visit(ch, loops + (isLoop ? 1 : 0), switches + (isSwitch && loops === 0 ? 1 : 0));
-      if (Array.isArray(v)) v.forEach((ch) => ch instanceof Node && ch.kind !== NodeKind.Source && next(ch));
-      else if (v instanceof Node && v.kind !== NodeKind.Source) next(v);
-    }
-  };
+  });
   for (const s of epi) visit(s);
   return why;
 }

@@ -11,7 +11,7 @@
  * not change during the loop and nothing wraps; bounds.js turns those
  * provisos into run-time conditions.
  */
-import { NodeKind, Token, unparen, intValue, isAssignOp, children, textOf } from "./ast.js";
+import { NodeKind, Token, unparen, intValue, isAssignOp, children, textOf, walk } from "./ast.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -200,4 +200,49 @@ function stepOf(inc, decl, scope) {
     }
   }
   return null;
+}
+
+/** Unary operators that do not assign. */
+const PURE_UNARY = new Set([Token.Plus, Token.Minus, Token.Exclamation, Token.Tilde]);
+
+/**
+ * Why a canonical loop's bound might change while the loop runs, or "": a
+ * pass that reads the bound once (per chunk of iterations, or per pair of
+ * them) needs it to be arithmetic on locals, parameters and array lengths
+ * that the body does not write, and not on the loop's own counter.
+ * @param {AstNode} bound @param {FunctionScope} scope
+ * @param {Set<AstNode>} bodyNodes  the loop body's nodes @param {Decl} counter  the loop's variable
+ */
+export function boundChangeProblem(bound, scope, bodyNodes, counter) {
+  let why = "";
+  walk(bound, (n) => {
+    if (why) return false;
+    switch (n.kind) {
+      case NodeKind.Literal: case NodeKind.Parenthesized: return true;
+      case NodeKind.Binary:
+        if (isAssignOp(n.operator)) why = "the loop condition assigns";
+        return true;
+      case NodeKind.UnaryPrefix:
+        if (!PURE_UNARY.has(n.operator)) why = "the loop condition assigns";
+        return true;
+      case NodeKind.Identifier: {
+        const d = scope.refs.get(n);
+        if (!d) why = `the loop bound reads '${n.text}', which is not a local or a parameter`;
+        else if (d === counter) why = "the loop bound reads the counter";
+        else if (d.writes.some((w) => bodyNodes.has(w))) why = `the loop body changes '${d.name}', which the bound reads`;
+        return false;
+      }
+      case NodeKind.PropertyAccess: {
+        // `a.length` of a local or parameter: fixed while `a` is (a typed array's length is readonly).
+        const d = n.property.text === "length" && n.expression.kind === NodeKind.Identifier ? scope.refs.get(n.expression) : null;
+        if (!d) why = "the loop bound reads a property other than an array's length";
+        else if (d.writes.some((w) => bodyNodes.has(w))) why = `the loop body changes '${d.name}', whose length the bound reads`;
+        return false;
+      }
+      default:
+        why = "the loop bound is not arithmetic on locals, parameters and lengths";
+        return false;
+    }
+  });
+  return why;
 }

@@ -50,10 +50,10 @@
  * Binaryen optimizes); otherwise Binaryen would inline it straight back into
  * its single caller.
  */
-import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, hasEffects, type as namedType } from "./ast.js";
+import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, walkNested, hasEffects, type as namedType } from "./ast.js";
 import { ParameterKind, ArrowKind } from "assemblyscript";
 import { analyzeScope } from "./scope.js";
-import { analyzeLoops } from "./loops.js";
+import { analyzeLoops, boundChangeProblem } from "./loops.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -235,47 +235,40 @@ function planOutline(info, scope, fn) {
   /** @type {Slot[]} */
   const breaks = [];
   let problem = "";
-  // loops: loops entered inside the body; switches: switches entered at loop level 0.
-  const visit = (/** @type {AstNode} */ node, /** @type {Slot | null} */ slot, loops = 0, switches = 0) => {
-    if (problem) return;
+  // The body's nodes with their nesting (walkNested: loops entered inside
+  // the body, switches entered at loop level 0; the body itself has no slot).
+  walkNested(body, (node, at) => {
+    if (problem) return false;
+    const slot = at.parent ? { parent: at.parent, key: at.key, index: at.index } : null;
     inside.add(node);
     switch (node.kind) {
       case NodeKind.Return:
         if (slot) returns.push(slot);
         else problem = "the loop body is a bare 'return'";
-        break;
+        return true;
       case NodeKind.Break:
         if (node.label) problem = "the loop body contains a labeled 'break'";
-        else if (loops === 0 && switches === 0) {
+        else if (at.loops === 0 && at.switches === 0) {
           if (slot) breaks.push(slot);
           else problem = "the loop body is a bare 'break'";
         }
-        return;
+        return false;
       case NodeKind.Continue: // continues the outlined loop, as before
         if (node.label) problem = "the loop body contains a labeled 'continue'";
-        return;
+        return false;
       case NodeKind.Variable:
         for (const d of node.declarations) {
           if ((d.flags & (CommonFlags.Const | CommonFlags.Let)) === 0) problem = "the loop body declares a 'var' (function-scoped)";
           declaredInside.add(d);
         }
-        break;
+        return true;
       case NodeKind.FunctionDeclaration: case NodeKind.Function:
         problem = "the loop body declares a function";
-        return;
+        return false;
       default:
+        return true;
     }
-    const isLoop = node.kind === NodeKind.For || node.kind === NodeKind.While || node.kind === NodeKind.Do;
-    const isSwitch = node.kind === NodeKind.Switch;
-    for (const k of Object.keys(node)) {
-      if (k === "range") continue;
-      const v = node[k];
-      const next = (/** @type {AstNode} */ ch, index = -1) => visit(ch, { parent: node, key: k, index }, loops + (isLoop ? 1 : 0), switches + (isSwitch && loops === 0 ? 1 : 0));
-      if (Array.isArray(v)) v.forEach((ch, index) => ch instanceof Node && ch.kind !== NodeKind.Source && next(ch, index));
-      else if (v instanceof Node && v.kind !== NodeKind.Source) next(v);
-    }
-  };
-  visit(body, null);
+  });
   if (problem) return problem;
   /** @type {string | null} */
   let returnType = null;
@@ -287,7 +280,7 @@ function planOutline(info, scope, fn) {
   }
   // The bound is evaluated once per call instead of once per iteration: it
   // must not change while the loop runs.
-  const boundProblem = checkBound(c.bound, scope, inside);
+  const boundProblem = boundChangeProblem(c.bound, scope, inside, c.decl);
   if (boundProblem) return boundProblem;
   /** @type {Set<AstNode>} */
   const boundNodes = new Set();
@@ -312,43 +305,6 @@ function planOutline(info, scope, fn) {
 function typeName(t) {
   if (!t || t.kind !== NodeKind.NamedType || t.isNullable || (t.typeArguments && t.typeArguments.length) || t.name.next) return null;
   return t.name.identifier.text;
-}
-
-/**
- * Why the loop bound might change during the loop, or "".
- * @param {AstNode} bound @param {import("./scope.js").FunctionScope} scope @param {Set<AstNode>} inside  the body's nodes
- */
-function checkBound(bound, scope, inside) {
-  let why = "";
-  walk(bound, (n) => {
-    if (why) return false;
-    switch (n.kind) {
-      case NodeKind.Literal: case NodeKind.Parenthesized: return true;
-      case NodeKind.Binary:
-        if (n.operator >= Token.Equals && n.operator <= Token.Caret_Equals) why = "the loop condition assigns";
-        return true;
-      case NodeKind.UnaryPrefix:
-        if (n.operator === Token.Plus_Plus || n.operator === Token.Minus_Minus) why = "the loop condition assigns";
-        return true;
-      case NodeKind.Identifier: {
-        const d = scope.refs.get(n);
-        if (!d) why = `the loop bound reads '${n.text}', which is not a local or a parameter`;
-        else if (d.writes.some((w) => inside.has(w))) why = `the loop body changes '${d.name}', which the bound reads`;
-        return false;
-      }
-      case NodeKind.PropertyAccess: {
-        // `a.length` of a local or parameter: fixed while `a` is (a typed array's length is readonly).
-        const d = n.property.text === "length" && n.expression.kind === NodeKind.Identifier ? scope.refs.get(n.expression) : null;
-        if (!d) why = "the loop bound reads a property";
-        else if (d.writes.some((w) => inside.has(w))) why = `the loop body changes '${d.name}', whose length the bound reads`;
-        return false;
-      }
-      default:
-        why = "the loop bound is not arithmetic on locals, parameters and lengths";
-        return false;
-    }
-  });
-  return why;
 }
 
 /** The declared (or inferred) type of a parameter or local, as a new type node. @param {Decl} d */
@@ -476,22 +432,14 @@ function emit(fn, info, plan, name, n, chunk, guard) {
 
 /** Where `target` sits under `root`, or null. @param {AstNode} root @param {AstNode} target @returns {Slot | null} */
 function findSlot(root, target) {
-  for (const key of Object.keys(root)) {
-    if (key === "range") continue;
-    const v = root[key];
-    if (Array.isArray(v)) {
-      for (let index = 0; index < v.length; index++) {
-        if (v[index] === target) return { parent: root, key, index };
-        const found = v[index] instanceof Node && v[index].kind !== NodeKind.Source ? findSlot(v[index], target) : null;
-        if (found) return found;
-      }
-    } else if (v instanceof Node && v.kind !== NodeKind.Source) {
-      if (v === target) return { parent: root, key, index: -1 };
-      const found = findSlot(v, target);
-      if (found) return found;
-    }
-  }
-  return null;
+  /** @type {Slot | null} */
+  let found = null;
+  walkNested(root, (node, at) => {
+    if (found) return false;
+    if (node === target && at.parent) found = { parent: at.parent, key: at.key, index: at.index };
+    return !found;
+  });
+  return found;
 }
 
 /** @param {Slot} s */
