@@ -121,6 +121,10 @@ const ALIASED = {
   // out overlaps the strided rows of x (the overlap check must account for the stride)
   deinterleaveShifted: (r, s) => { const b = F64(r, 3 * s + 1); return [b, b.subarray(s + 1), s]; },
   deinterleaveSame: (r, s) => { const b = F64(r, 3 * s); return [b, b, s]; },
+  // out starts past x[0..s+2] (what a check ignoring the stride would take as
+  // x's extent) and out[j] is x[3 * (j + 1)], read by the next iteration of
+  // the same vector pair: only a stride-aware check sees the overlap
+  deinterleaveFar: (r, s) => { const b = F64(r, 3 * s); const j = (s - 2) & ~1; const k = s >= 4 ? 2 * j + 3 : 0; return [b, b.subarray(k, k + s), s]; },
 };
 
 // ---- comparing -------------------------------------------------------------------
@@ -212,7 +216,7 @@ describe("optimized = unoptimized = plain JS on random inputs", () => {
 
 describe("aliased arguments (the same array twice)", () => {
   for (const [label, make] of Object.entries(ALIASED)) {
-    const name = label.replace(/(OutY|All|Shifted|Same)$/, "");
+    const name = label.replace(/(OutY|All|Shifted|Same|Far)$/, "");
     it(label, () => {
       for (const s of SIZES) {
         const args = make(mulberry32(77 + s), s);
