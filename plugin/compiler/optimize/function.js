@@ -29,7 +29,7 @@ import * as P from "./poly.js";
 import { Rewriter, rewriteNode, unchecked, isPurePath, cloneTarget, elementTarget, indexExpr, addressExpr, loadAt, storeAt } from "./inline-checks.js";
 import { optimizeInnermost, pointerAddress } from "./innermost.js";
 import { emitPoly } from "./poly-emit.js";
-import { outlineLoopBodies, isOutlined } from "./outline.js";
+import { outlineLoopBodies, isOutlined, isCheckedTwin, checkedTwinOf } from "./outline.js";
 import { unrollInnermost } from "./unroll.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
@@ -69,7 +69,10 @@ const STATEMENTS = new Set([
 export function optimizeFunction(fn, env) {
   if (isOutlined(fn)) return; // optimized below, when its loop was outlined
   // Outlined loop bodies first (outline.js): each is then optimized as a function of its own.
-  for (const f of outlineLoopBodies(fn, (at, message) => note(env, at, "outlined", message))) optimizeBody(f, env);
+  for (const f of outlineLoopBodies(fn, (at, message) => note(env, at, "outlined", message))) {
+    if (isCheckedTwin(f)) rewriteNode(f, legacyRewriter(env));
+    else optimizeBody(f, env);
+  }
   optimizeBody(fn, env);
 }
 
@@ -109,6 +112,16 @@ function optimizeBody(fn, env) {
   const ctx = { scope, structure, arrays, syms: new Map() };
   const plan = makePlan(ctx, env);
   const gen = new Codegen(ctx, env, plan);
+  // An outlined function's chunk loop falls back on its checked twin (outline.js).
+  const twin = checkedTwinOf(fn);
+  if (twin) {
+    const loop = fn.body.statements.find((/** @type {AstNode} */ s) => s.kind === NodeKind.For);
+    const args = fn.signature.parameters.map((/** @type {AstNode} */ p) => id(p.name.text, loop.range));
+    const callTwin = Node.createCallExpression(id(twin, loop.range), null, args, loop.range);
+    const rt = fn.signature.returnType;
+    const returnsValue = !(rt && rt.kind === NodeKind.NamedType && rt.name.identifier.text === "void");
+    gen.coldFallback = { loop, emit: () => returnsValue ? Node.createReturnStatement(callTwin, loop.range) : block([exprStmt(callTwin), Node.createReturnStatement(null, loop.range)], loop.range) };
+  }
   const body = gen.statement(fn.body, { proven: new Set(), slow: false });
   const prologue = [];
   for (const a of arrays.values()) if (a.decl.kind === "param") prologue.push(...cacheHeader(a, a.decl.node));
@@ -234,6 +247,8 @@ export class Codegen {
     this.replaced = new Map();
     /** @type {Map<AstNode, string>} stores whose value is also kept in a local (carry.js) */
     this.captured = new Map();
+    /** @type {{ loop: AstNode, emit: () => AstNode } | null} an outlined function's chunk loop and the call of its checked twin (outline.js) */
+    this.coldFallback = null;
   }
 
   /** A fresh local name. */
@@ -313,7 +328,7 @@ export class Codegen {
     if (lp && !m.slow) {
       const fast = this.loopBody(node, info, { proven: new Set([...m.proven, ...lp.accesses]), slow: false });
       if (!lp.conds.size) return fast; // proved without run-time conditions
-      const slow = this.loopBody(node, info, { proven: m.proven, slow: true });
+      const slow = this.coldFallback?.loop === node ? this.coldFallback.emit() : this.loopBody(node, info, { proven: m.proven, slow: true });
       const guard = and([...lp.conds.values()].map((c) => condExpr(this.ctx, c, node)), node.range);
       return ifStmt(guard, block([fast], node.range), block([slow], node.range), node.range);
     }

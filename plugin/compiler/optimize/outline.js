@@ -48,7 +48,9 @@
  * (`__tsk_outline<n>_<function>`) is marked not-inlinable for Binaryen
  * (markOutlinedNoInline, run after AssemblyScript has compiled and before
  * Binaryen optimizes); otherwise Binaryen would inline it straight back into
- * its single caller.
+ * its single caller. Each outlined function has a checked twin
+ * (`__tsk_outline<n>_<function>_checked`, see `checkedTwinOf`) that its
+ * versioned chunk loop calls when the run-time conditions fail.
  */
 import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, walkNested, hasEffects, type as namedType } from "./ast.js";
 import { ParameterKind, ArrowKind } from "assemblyscript";
@@ -67,6 +69,24 @@ const created = new WeakSet();
 
 /** Was `fn` created by outlining? @param {AstNode} fn */
 export const isOutlined = (fn) => created.has(fn);
+
+/**
+ * The checked twin of each outlined function: the same chunk loop, compiled
+ * with the reference rewrite (every access checked). The optimized function
+ * calls it when its versioning conditions fail, instead of carrying its own
+ * checked copy of the loop: that copy doubled the function TurboFan has to
+ * compile before a first call can switch to optimized code (matmul's strip
+ * loop: 1964 bytes, 6 ms). Same source ranges, so the same located errors.
+ * @type {WeakMap<AstNode, string>}
+ */
+const twinOf = new WeakMap();
+/** @type {WeakSet<AstNode>} */
+const twins = new WeakSet();
+
+/** The name of the checked twin of outlined function `fn`, if it has one. @param {AstNode} fn */
+export const checkedTwinOf = (fn) => twinOf.get(fn) ?? null;
+/** Is `fn` a checked twin (compile it with the reference rewrite)? @param {AstNode} fn */
+export const isCheckedTwin = (fn) => twins.has(fn);
 
 /**
  * Iterations of the outlined loop per call: enough to make the call's cost
@@ -164,14 +184,28 @@ export function outlineLoopBodies(fn, note) {
     // the start and bound, so both must be free of effects.
     const guard = h(loop) === 1 && !hasEffects(c.bound) && !(loop.node.initializer && hasEffects(loop.node.initializer));
     const [outlined, ...globals] = emit(fn, loop, plan, name, k, chunk, guard);
-    out.push(outlined);
-    inserted.push(outlined, ...globals);
+    const twin = checkedTwin(outlined, `${name}_checked`);
+    out.push(outlined, twin);
+    inserted.push(outlined, twin, ...globals);
     const carried = plan.extras.length ? `; '${plan.extras.map((d) => d.name).join("', '")}' handed back through globals` : "";
     const direct = guard ? `; a run of at most ${chunk} iterations takes a direct copy of the loop` : "";
     note(loop.node, `loop outlined into '${name}' (${chunk} iterations per call, not inlined${carried}${direct}), so V8's optimized code takes over after the first iterations of the first call`);
   }
   if (inserted.length) source.statements.splice(source.statements.indexOf(fn) + 1, 0, ...inserted);
   return out;
+}
+
+/**
+ * A copy of an outlined function (made before any rewrite) under `name`.
+ * @param {AstNode} outlined @param {string} name
+ */
+function checkedTwin(outlined, name) {
+  const twin = deepCopy(outlined);
+  twin.name = id(name, outlined.name.range);
+  created.add(twin);
+  twins.add(twin);
+  twinOf.set(outlined, name);
+  return twin;
 }
 
 /** Does the loop's body read its counter? (true when it has no canonical counter) @param {LoopInfo} l @param {import("./scope.js").FunctionScope} scope */
