@@ -179,6 +179,25 @@ export function walkNested(root, visit) {
   go(root, { parent: null, key: "", index: -1, loops: 0, switches: 0 });
 }
 
+/**
+ * Puts `replacement` where `target` hangs below `root` (the first place
+ * found); false if `target` is not below `root`.
+ * @param {AstNode} root @param {AstNode} target @param {AstNode} replacement
+ */
+export function replaceChild(root, target, replacement) {
+  let done = false;
+  walkNested(root, (node, at) => {
+    if (done) return false;
+    if (node === target && at.parent) {
+      if (at.index < 0) at.parent[at.key] = replacement;
+      else at.parent[at.key][at.index] = replacement;
+      done = true;
+    }
+    return !done;
+  });
+  return done;
+}
+
 /** Does `node` (an expression) contain a call, an assignment, `++`/`--`, `new` or a function? @param {AstNode} node */
 export function hasEffects(node) {
   let effects = false;

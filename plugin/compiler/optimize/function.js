@@ -22,7 +22,7 @@ import {
   id, int, cast, bin, call, prop, decl, block, ifStmt, exprStmt, and, textOf,
 } from "./ast.js";
 import { ASTBuilder } from "assemblyscript";
-import { analyzeScope, ELEMENT_TYPES } from "./scope.js";
+import { analyzeScope, ELEMENT_TYPES, simpleTypeName } from "./scope.js";
 import { analyzeLoops } from "./loops.js";
 import { analyzeAccess } from "./bounds.js";
 import * as P from "./poly.js";
@@ -118,8 +118,7 @@ function optimizeBody(fn, env) {
     const loop = fn.body.statements.find((/** @type {AstNode} */ s) => s.kind === NodeKind.For);
     const args = fn.signature.parameters.map((/** @type {AstNode} */ p) => id(p.name.text, loop.range));
     const callTwin = Node.createCallExpression(id(twin, loop.range), null, args, loop.range);
-    const rt = fn.signature.returnType;
-    const returnsValue = !(rt && rt.kind === NodeKind.NamedType && rt.name.identifier.text === "void");
+    const returnsValue = simpleTypeName(fn.signature.returnType) !== "void";
     gen.coldFallback = { loop, emit: () => returnsValue ? Node.createReturnStatement(callTwin, loop.range) : block([exprStmt(callTwin), Node.createReturnStatement(null, loop.range)], loop.range) };
   }
   const body = gen.statement(fn.body, { proven: new Set(), slow: false });

@@ -49,9 +49,9 @@
  * like any other loop. Report kind "interleaved" (what was done, or why not,
  * for every counted loop whose body holds a top-level while loop).
  */
-import { Node, NodeKind, Token, LiteralKind, AssertionKind, CommonFlags, id, int, bin, cast, prop, decl, block, ifStmt, exprStmt, mapChildren, walk, walkNested, unparen, intValue, isAssignOp, compoundBase, textOf } from "./ast.js";
+import { Node, NodeKind, Token, LiteralKind, AssertionKind, CommonFlags, id, int, bin, cast, prop, decl, block, ifStmt, exprStmt, mapChildren, walk, walkNested, replaceChild, unparen, intValue, isAssignOp, compoundBase, textOf } from "./ast.js";
 import { analyzeScope, inferType, simpleTypeName } from "./scope.js";
-import { analyzeLoops, boundChangeProblem } from "./loops.js";
+import { analyzeLoops, boundChangeProblem, within } from "./loops.js";
 import { isOutlined } from "./outline.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
@@ -105,18 +105,12 @@ export function interleaveLoops(fn, note) {
     else plans.push(plan);
   }
   // A candidate inside another one's body is left alone (the outer one copies it).
-  const chosen = plans.filter((p) => !plans.some((q) => q !== p && isAncestor(q.info, p.info)));
+  const chosen = plans.filter((p) => !plans.some((q) => q !== p && within(p.info, q.info)));
   for (const p of plans) if (!chosen.includes(p)) note(p.loop, "loop not interleaved: it sits inside a loop that is interleaved");
   chosen.forEach((p, k) => {
-    if (!replace(fn.body, p.loop, emit(p, scope, k))) return;
+    if (!replaceChild(fn.body, p.loop, emit(p, scope, k))) return;
     note(p.loop, "loop interleaved: two iterations run their while loops in lockstep (two independent dependency chains for the CPU), then each finishes alone; the code after the while loop runs for iteration i, then i + 1; an odd last iteration runs alone");
   });
-}
-
-/** @param {LoopInfo} outer @param {LoopInfo} inner */
-function isAncestor(outer, inner) {
-  for (let l = inner.parent; l; l = l.parent) if (l === outer) return true;
-  return false;
 }
 
 /**
@@ -458,25 +452,4 @@ function emit(plan, scope, k) {
     block([decl(counter, "i32", id(rest, ir), ir, true), ...loop.body.statements], loop.body.range), null, r);
   generated.add(pairs);
   return block([fromDecl, pairsEnd, pairs, restDecl, last], r);
-}
-
-/**
- * Replaces `target` by `replacement` wherever it is a child in `root`'s tree.
- * @param {AstNode} root @param {AstNode} target @param {AstNode} replacement
- */
-function replace(root, target, replacement) {
-  let done = false;
-  walk(root, (n) => {
-    if (done) return false;
-    for (const key of Object.keys(n)) {
-      if (key === "range") continue;
-      const v = n[key];
-      if (Array.isArray(v)) {
-        const i = v.indexOf(target);
-        if (i >= 0) { v[i] = replacement; done = true; }
-      } else if (v === target) { n[key] = replacement; done = true; }
-    }
-    return !done;
-  });
-  return done;
 }

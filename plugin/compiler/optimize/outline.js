@@ -52,7 +52,7 @@
  * (`__tsk_outline<n>_<function>_checked`, see `checkedTwinOf`) that its
  * versioned chunk loop calls when the run-time conditions fail.
  */
-import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, walkNested, hasEffects, type as namedType } from "./ast.js";
+import { Node, NodeKind, CommonFlags, Token, id, int, intValue, cast, call, decl, block, exprStmt, ifStmt, bin, deepCopy, walk, walkNested, replaceChild, hasEffects, type as namedType } from "./ast.js";
 import { ParameterKind, ArrowKind } from "assemblyscript";
 import { analyzeScope } from "./scope.js";
 import { analyzeLoops, boundChangeProblem } from "./loops.js";
@@ -452,28 +452,13 @@ function emit(fn, info, plan, name, n, chunk, guard) {
   }
   loop.body = block([exprStmt(plan.result ? bin(Token.Equals, id(plan.result.name, lr), callExpr, lr) : callExpr), ...after], r);
   if (direct) {
-    const slot = findSlot(fn.body, loop);
-    if (slot) {
-      const from = direct.initializer ? deepCopy(direct.initializer.declarations[0].initializer) : id(counter, lr);
-      const span = c.inclusive ? K - 1 : K;
-      const small = up ? bin(Token.GreaterThan_Equals, bin(Token.Plus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr)
-        : bin(Token.LessThan_Equals, bin(Token.Minus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr);
-      slotSet(slot, ifStmt(small, block([direct], lr), block([loop], lr), lr));
-    }
+    const from = direct.initializer ? deepCopy(direct.initializer.declarations[0].initializer) : id(counter, lr);
+    const span = c.inclusive ? K - 1 : K;
+    const small = up ? bin(Token.GreaterThan_Equals, bin(Token.Plus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr)
+      : bin(Token.LessThan_Equals, bin(Token.Minus, i64(from), i64(int(span, lr)), lr), i64(deepCopy(c.bound)), lr);
+    replaceChild(fn.body, loop, ifStmt(small, block([direct], lr), block([loop], lr), lr));
   }
   return [outlined, ...globals];
-}
-
-/** Where `target` sits under `root`, or null. @param {AstNode} root @param {AstNode} target @returns {Slot | null} */
-function findSlot(root, target) {
-  /** @type {Slot | null} */
-  let found = null;
-  walkNested(root, (node, at) => {
-    if (found) return false;
-    if (node === target && at.parent) found = { parent: at.parent, key: at.key, index: at.index };
-    return !found;
-  });
-  return found;
 }
 
 /** @param {Slot} s */

@@ -40,6 +40,7 @@ import { NodeKind, Token, LiteralKind, unparen, intValue, compoundBase, walk, ch
 import { toPoly, invariantIn } from "./bounds.js";
 import { pointerAddress } from "./innermost.js";
 import { simpleTypeName } from "./scope.js";
+import { within } from "./loops.js";
 
 /** @typedef {import("./ast.js").AstNode} AstNode */
 /** @typedef {import("./scope.js").Decl} Decl */
@@ -247,7 +248,7 @@ class Analysis {
    */
   reduction(d, e, pos) {
     if (!d.type || !(d.type in LANES)) bail(`reduction into '${d.name}' of type ${d.type ?? "unknown"}`);
-    if (this.ctx.structure.loopOf.get(d.node) && isWithin(this.ctx.structure.loopOf.get(d.node), this.info)) bail(`'${d.name}' is declared in the loop`);
+    if (this.ctx.structure.loopOf.get(d.node) && within(this.ctx.structure.loopOf.get(d.node), this.info)) bail(`'${d.name}' is declared in the loop`);
     // The accumulator appears nowhere else in the body.
     let uses = 0;
     walk(this.info.node.body, (n) => { if (n.kind === NodeKind.Identifier && this.ctx.scope.refs.get(n) === d) uses++; });
@@ -554,12 +555,6 @@ function costly(e) {
     case "select": return costly(e.m) || costly(e.a) || costly(e.b);
     default: return false;
   }
-}
-
-/** @param {any} inner @param {any} loop */
-function isWithin(inner, loop) {
-  for (let l = inner; l; l = l.parent) if (l === loop) return true;
-  return false;
 }
 
 // ---- code ----------------------------------------------------------------------
